@@ -1,0 +1,36 @@
+/** Staff roles. The public (portal, widget, web form) has no role and no session. */
+export const roles = ['advocate', 'supervisor', 'directory_manager', 'analyst', 'admin'] as const
+export type Role = (typeof roles)[number]
+
+/**
+ * What each role may do, declared per entity. Anything not listed here is denied: the server refuses
+ * to register a staff route whose permission is missing from this table.
+ */
+export const permissions = {
+  user: { read: ['admin'], manage: ['admin'] },
+  audit: { read: ['admin'] },
+  console: { use: ['advocate', 'supervisor', 'directory_manager', 'analyst', 'admin'] },
+} as const satisfies Record<string, Record<string, readonly Role[]>>
+
+export type Entity = keyof typeof permissions
+export type Permission = {
+  [E in Entity]: `${E}.${Extract<keyof (typeof permissions)[E], string>}`
+}[Entity]
+
+/** True when the role holds the permission ("entity.action"). */
+export function can(role: Role, permission: Permission): boolean {
+  const [entity, action] = permission.split('.') as [Entity, string]
+  const allowed = (permissions[entity] as Record<string, readonly Role[]>)[action]
+  return allowed?.includes(role) ?? false
+}
+
+/** Every permission a role holds, for the console to show or hide what the server would refuse. */
+export function permissionsOf(role: Role): Permission[] {
+  const held: Permission[] = []
+  for (const [entity, actions] of Object.entries(permissions)) {
+    for (const [action, allowed] of Object.entries(actions as Record<string, readonly Role[]>)) {
+      if (allowed.includes(role)) held.push(`${entity}.${action}` as Permission)
+    }
+  }
+  return held
+}

@@ -1,0 +1,225 @@
+import { randomBytes } from 'node:crypto'
+import { parseArgs } from 'node:util'
+import { z } from 'zod'
+import { emailSchema, roleSchema } from '../../common/contracts/identity.ts'
+import { type AuditContext, verifyAuditChain } from '../audit/audit.store.ts'
+import { type Env, EnvError, loadEnv } from '../config/env.ts'
+import { migrate } from '../db/migrate.ts'
+import { AppError } from '../http/errors.ts'
+import { createIdentityService } from '../identity/identity.service.ts'
+import { findUserByEmail } from '../identity/identity.store.ts'
+import { openConfiguredDatabase, secretsFor, startRelais } from '../runtime.ts'
+
+class UsageError extends Error {}
+
+const cliAudit: AuditContext = { actorId: null, actorLabel: 'cli', address: null, requestId: null }
+
+const help: Record<string, string> = {
+  main: `Usage: relais <command> [options]
+
+Commands:
+  serve                 Start the server (add --demo for demo data)
+  migrate               Apply pending database migrations
+  user create           Create a staff account
+  user disable          Disable a staff account and end its sessions
+  audit verify          Check that the audit trail has not been altered
+
+Run "relais <command> --help" for a command's options. Configuration comes from environment
+variables (see README.md).`,
+  serve: `Usage: relais serve [--demo]
+
+Starts Relais on HOST:PORT. Applies pending migrations first.
+  --demo    Create demo data and print demo credentials (refused when NODE_ENV=production)`,
+  migrate: `Usage: relais migrate
+
+Applies pending migrations to the configured database (DATABASE_URL, or the embedded database in
+RELAIS_DATA_DIR) and lists what was applied.`,
+  'user create': `Usage: relais user create --role ROLE --email EMAIL --name "NAME" [--locale en|fr]
+
+Creates a staff account with a random temporary password, printed once. The person enrols MFA at
+first sign-in. ROLE is one of: ${roleSchema.options.join(', ')}.`,
+  'user disable': `Usage: relais user disable --email EMAIL
+
+Disables the account and ends all its sessions at once.`,
+  'audit verify': `Usage: relais audit verify
+
+Walks the hash chain of the audit trail and names the first event that was altered or removed.
+Exits 0 when the chain is intact, 1 otherwise.`,
+}
+
+function parse(args: string[], options: Record<string, { type: 'string' | 'boolean' }>) {
+  try {
+    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true })
+      .values as Record<string, string | boolean | undefined>
+  } catch (error) {
+    throw new UsageError((error as Error).message)
+  }
+}
+
+function required<T>(schema: z.ZodType<T>, value: unknown, flag: string): T {
+  if (value === undefined) throw new UsageError(`--${flag} is required`)
+  const parsed = schema.safeParse(value)
+  if (!parsed.success)
+    throw new UsageError(`--${flag}: ${parsed.error.issues[0]?.message ?? 'invalid value'}`)
+  return parsed.data
+}
+
+async function withDatabase<T>(
+  env: Env,
+  work: (database: Awaited<ReturnType<typeof openConfiguredDatabase>>) => Promise<T>,
+) {
+  const database = await openConfiguredDatabase(env)
+  try {
+    await migrate(database)
+    return await work(database)
+  } finally {
+    await database.close()
+  }
+}
+
+/** Runs one CLI command; returns the exit code. */
+export async function main(argv: string[], out = console): Promise<number> {
+  const [first, second] = argv
+  const command = first === 'user' || first === 'audit' ? `${first} ${second ?? ''}`.trim() : (first ?? '')
+  const rest = argv.slice(command.split(' ').length)
+  try {
+    if (!command || command === '--help' || command === '-h' || command === 'help') {
+      out.log(help.main)
+      return command ? 0 : 2
+    }
+    if (!(command in help) || command === 'main') throw new UsageError(`unknown command "${command}"`)
+
+    switch (command) {
+      case 'serve': {
+        const flags = parse(rest, { demo: { type: 'boolean' } })
+        if (flags.help) return printHelp(out, command)
+        const env = loadEnv()
+        const demo = Boolean(flags.demo) || env.RELAIS_DEMO === true
+        if (demo && env.NODE_ENV === 'production')
+          throw new UsageError('--demo is refused when NODE_ENV=production')
+        const running = await startRelais(env, { demo })
+        if (running.demoReport.length > 0) out.log(running.demoReport.join('\n'))
+        out.log(`Relais is listening on ${running.address}`)
+        out.log(`  Public portal:  ${running.address}/`)
+        out.log(`  Staff console:  ${running.address}/console/`)
+        out.log(`  API reference:  ${running.address}/api/docs`)
+        await new Promise<void>((resolve) => {
+          const stop = (signal: string) => {
+            running.app.log.info({ signal }, 'shutting down')
+            running.stop().then(resolve, (error) => {
+              running.app.log.error({ err: error }, 'shutdown failed')
+              resolve()
+            })
+          }
+          process.once('SIGTERM', () => stop('SIGTERM'))
+          process.once('SIGINT', () => stop('SIGINT'))
+        })
+        return 0
+      }
+      case 'migrate': {
+        if (parse(rest, {}).help) return printHelp(out, command)
+        const env = loadEnv()
+        const database = await openConfiguredDatabase(env)
+        try {
+          const applied = await migrate(database)
+          out.log(
+            applied.length
+              ? `Applied ${applied.length} migration(s):\n  ${applied.join('\n  ')}`
+              : 'Database is up to date.',
+          )
+        } finally {
+          await database.close()
+        }
+        return 0
+      }
+      case 'user create': {
+        const flags = parse(rest, {
+          role: { type: 'string' },
+          email: { type: 'string' },
+          name: { type: 'string' },
+          locale: { type: 'string' },
+        })
+        if (flags.help) return printHelp(out, command)
+        const role = required(roleSchema, flags.role, 'role')
+        const email = required(emailSchema, flags.email, 'email')
+        const displayName = required(z.string().trim().min(1).max(120), flags.name, 'name')
+        const locale = required(z.enum(['en', 'fr']), flags.locale ?? 'en', 'locale')
+        const env = loadEnv()
+        const password = randomBytes(15).toString('base64url')
+        await withDatabase(env, async (database) => {
+          const identity = identityFor(env, database)
+          await identity.createUser({ email, displayName, role, password, locale }, cliAudit)
+        })
+        out.log(
+          `Created ${role} ${email}.\nTemporary password (shown once): ${password}\nMFA is enrolled at first sign-in.`,
+        )
+        return 0
+      }
+      case 'user disable': {
+        const flags = parse(rest, { email: { type: 'string' } })
+        if (flags.help) return printHelp(out, command)
+        const email = required(z.string().min(1), flags.email, 'email')
+        const env = loadEnv()
+        await withDatabase(env, async (database) => {
+          const user = await findUserByEmail(database.db, email)
+          if (!user) throw new UsageError(`no staff account has the email ${email}`)
+          await identityFor(env, database).setDisabled(user.id, true, cliAudit)
+        })
+        out.log(`Disabled ${email}; its sessions have ended.`)
+        return 0
+      }
+      case 'audit verify': {
+        if (parse(rest, {}).help) return printHelp(out, command)
+        const env = loadEnv()
+        const verdict = await withDatabase(env, (database) => verifyAuditChain(database.db))
+        if (verdict.ok) {
+          out.log(`Audit trail intact: ${verdict.count} event(s) verified.`)
+          return 0
+        }
+        const what = {
+          altered: 'was altered',
+          removed: 'was removed',
+          chain_broken: 'does not follow the event before it',
+        }[verdict.problem]
+        out.error(
+          `Audit trail BROKEN: event #${verdict.seq} ${what} (${verdict.count} event(s) verified before it).`,
+        )
+        return 1
+      }
+    }
+    throw new UsageError(`unknown command "${command}"`)
+  } catch (error) {
+    if (error instanceof UsageError) {
+      out.error(
+        `relais: ${error.message}\nRun "relais ${command && command in help ? `${command} ` : ''}--help" for usage.`,
+      )
+      return 2
+    }
+    if (error instanceof EnvError) {
+      out.error(`relais: ${error.message}`)
+      return 2
+    }
+    if (error instanceof AppError && error.code === 'conflict') {
+      out.error('relais: a staff account with this email already exists')
+      return 1
+    }
+    out.error(`relais: ${(error as Error).message}`)
+    return 1
+  }
+}
+
+function printHelp(out: Pick<Console, 'log'>, command: string) {
+  out.log(help[command])
+  return 0
+}
+
+function identityFor(env: Env, database: Awaited<ReturnType<typeof openConfiguredDatabase>>) {
+  return createIdentityService({
+    database,
+    secrets: secretsFor(env),
+    config: {
+      sessionIdleMinutes: env.RELAIS_SESSION_IDLE_MINUTES,
+      sessionMaxHours: env.RELAIS_SESSION_MAX_HOURS,
+    },
+  })
+}

@@ -1,0 +1,79 @@
+import path from 'node:path'
+import { z } from 'zod'
+
+/** Boolean environment flag: accepts true/false, 1/0, yes/no. */
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes')
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  RELAIS_DATA_DIR: z.string().min(1).default('data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  RELAIS_DEMO: flag.optional(),
+  RELAIS_ENCRYPTION_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64 (44 characters)')
+    .optional(),
+  RELAIS_ENCRYPTION_KEYS_RETIRED: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9+/]{43}=(,[A-Za-z0-9+/]{43}=)*$/,
+      'must be a comma-separated list of 32-byte base64 keys',
+    )
+    .optional(),
+  RELAIS_SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  RELAIS_SESSION_MAX_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 7)
+    .default(12),
+  RELAIS_TRUST_PROXY: flag.default(false),
+  RELAIS_COOKIE_SECURE: flag.optional(),
+  RELAIS_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(50 * 1024 * 1024)
+    .default(256 * 1024),
+  RELAIS_QUICK_EXIT_URL: z.url({ protocol: /^https?$/ }).default('https://www.google.com/search?q=weather'),
+  RELAIS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+})
+
+export type Env = z.infer<typeof envSchema> & { dataDir: string }
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+  }
+}
+
+/** Parses and validates the process environment; throws EnvError naming every bad variable. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const relevant = Object.fromEntries(
+    Object.keys(envSchema.shape).map((key) => [key, source[key] === '' ? undefined : source[key]]),
+  )
+  const parsed = envSchema.safeParse(relevant)
+  if (!parsed.success) {
+    throw new EnvError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`))
+  }
+  const env = parsed.data
+  if (env.NODE_ENV === 'production') {
+    const problems: string[] = []
+    if (env.RELAIS_DEMO) problems.push('RELAIS_DEMO: demo accounts are refused when NODE_ENV=production')
+    if (!env.RELAIS_ENCRYPTION_KEY) problems.push('RELAIS_ENCRYPTION_KEY: required when NODE_ENV=production')
+    if (problems.length > 0) throw new EnvError(problems)
+  }
+  return { ...env, dataDir: path.resolve(env.RELAIS_DATA_DIR) }
+}

@@ -1,0 +1,5 @@
+import type { AuditTables } from '../audit/audit.tables.ts'
+import type { IdentityTables } from '../identity/identity.tables.ts'
+
+/** The whole database as Kysely sees it: each module contributes its own tables. */
+export interface DB extends AuditTables, IdentityTables {}

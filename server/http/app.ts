@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto'
+import cookie from '@fastify/cookie'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify'
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import type { Env } from '../config/env.ts'
+import type { Secrets } from '../crypto/secrets.ts'
+import { type Database, isDatabaseReachable } from '../db/database.ts'
+import { createIdentityService, type IdentityService } from '../identity/identity.service.ts'
+import { modules } from '../modules.ts'
+import { registerAccessControl } from './access.ts'
+import { AppError, sendError, toErrorResponse } from './errors.ts'
+import type { Translator } from './i18n.ts'
+import { registerSecurityHeaders } from './security.ts'
+import { registerWebApps } from './web.ts'
+
+export type App = FastifyInstance
+export type ZodApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>
+
+/** What every module's routes may use. */
+export interface AppDeps {
+  env: Env
+  database: Database
+  secrets: Secrets
+  translator: Translator
+  identity: IdentityService
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    locale: string
+  }
+}
+
+/** Paths whose values must never reach a log line. */
+const redactPaths = [
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.email',
+  '*.code',
+  '*.secret',
+  'err.fields',
+]
+
+export interface BuildAppOptions {
+  env: Env
+  database: Database
+  secrets: Secrets
+  translator: Translator
+  /** A pino destination for tests that read the logs; defaults to stdout. */
+  logStream?: NodeJS.WritableStream
+}
+
+export async function buildApp(options: BuildAppOptions): Promise<App> {
+  const { env, database, secrets, translator } = options
+  const app = Fastify({
+    logger: {
+      level: env.RELAIS_LOG_LEVEL,
+      redact: { paths: redactPaths, censor: '[redacted]' },
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    },
+    genReqId: () => randomUUID(),
+    trustProxy: env.RELAIS_TRUST_PROXY,
+    bodyLimit: env.RELAIS_BODY_LIMIT_BYTES,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true },
+  })
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+
+  app.decorateRequest('locale', 'en')
+  app.addHook('onRequest', async (request) => {
+    const query = request.query as Record<string, unknown> | undefined
+    request.locale = translator.localeFor(
+      request.headers['accept-language'],
+      typeof query?.lang === 'string' ? query.lang : undefined,
+    )
+  })
+
+  app.setErrorHandler((error, request, reply) => {
+    const response = toErrorResponse(error, request, (key, values) =>
+      translator.t(request.locale, key, values),
+    )
+    return sendError(reply, response)
+  })
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      reply,
+      toErrorResponse(new AppError('route_not_found', 404), request, (key, values) =>
+        translator.t(request.locale, key, values),
+      ),
+    ),
+  )
+
+  registerSecurityHeaders(app)
+  await app.register(cookie)
+
+  const identity = createIdentityService({
+    database,
+    secrets,
+    config: {
+      sessionIdleMinutes: env.RELAIS_SESSION_IDLE_MINUTES,
+      sessionMaxHours: env.RELAIS_SESSION_MAX_HOURS,
+    },
+  })
+  registerAccessControl(app, identity)
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Relais API',
+        description:
+          'Staff and public API of Relais. Errors share one shape: { code, message, fields?, requestId }.',
+        version: '0.1.0',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'relais_session' },
+          csrf: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  })
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: false })
+
+  const deps: AppDeps = { env, database, secrets, translator, identity }
+  const api = app.withTypeProvider<ZodTypeProvider>()
+
+  api.get(
+    '/healthz',
+    {
+      config: { access: { kind: 'public' } },
+      schema: { hide: true, response: { 200: z.object({ status: z.literal('ok') }) } },
+    },
+    async () => ({ status: 'ok' as const }),
+  )
+  api.get(
+    '/readyz',
+    { config: { access: { kind: 'public' } }, schema: { hide: true } },
+    async (request, reply) => {
+      if (await isDatabaseReachable(database)) return { status: 'ready', database: database.kind }
+      return sendError(
+        reply,
+        toErrorResponse(new AppError('service_unavailable', 503), request, (key, values) =>
+          translator.t(request.locale, key, values),
+        ),
+      )
+    },
+  )
+  api.get(
+    '/api/docs/openapi.json',
+    { config: { access: { kind: 'public' } }, schema: { hide: true } },
+    async () => app.swagger(),
+  )
+
+  for (const module of modules) {
+    await app.register(async (scope) =>
+      module.registerRoutes(scope.withTypeProvider<ZodTypeProvider>(), deps),
+    )
+  }
+  await registerWebApps(app, env)
+  return app
+}

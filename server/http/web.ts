@@ -1,0 +1,50 @@
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import fastifyStatic from '@fastify/static'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { Env } from '../config/env.ts'
+import { AppError } from './errors.ts'
+
+export const webDistDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web')
+
+const escapeAttribute = (value: string) =>
+  value.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;').replaceAll('>', '&gt;')
+
+/**
+ * Serves the built web apps: the public portal at `/`, the staff console under `/console/`, their
+ * assets under `/assets/`. Runtime settings reach the pages as <meta> tags, never inline scripts.
+ */
+export async function registerWebApps(app: FastifyInstance, env: Env) {
+  const built = existsSync(path.join(webDistDir, 'index.html'))
+  const page = (file: string) => {
+    if (!built) return undefined
+    return readFileSync(path.join(webDistDir, file), 'utf8').replace(
+      '<meta name="relais-quick-exit" content="" />',
+      `<meta name="relais-quick-exit" content="${escapeAttribute(env.RELAIS_QUICK_EXIT_URL)}" />`,
+    )
+  }
+  const portal = page('index.html')
+  const consolePage = page('console/index.html')
+  const sendPage = (reply: FastifyReply, html: string | undefined) => {
+    if (!html) throw new AppError('service_unavailable', 503)
+    return reply.type('text/html; charset=utf-8').send(html)
+  }
+
+  if (built) {
+    await app.register(fastifyStatic, {
+      root: path.join(webDistDir, 'assets'),
+      prefix: '/assets/',
+      index: false,
+      wildcard: true,
+      cacheControl: false,
+      etag: false,
+      lastModified: false,
+    })
+  }
+  app.get('/', { config: { access: { kind: 'public' } }, schema: { hide: true } }, (_request, reply) =>
+    sendPage(reply, portal),
+  )
+  app.get('/console', { schema: { hide: true } }, (_request, reply) => reply.redirect('/console/'))
+  app.get('/console/*', { schema: { hide: true } }, (_request, reply) => sendPage(reply, consolePage))
+}
