@@ -88,6 +88,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true },
   })
+  // The API speaks JSON only: a text/plain body is refused (415), never half-read.
+  app.removeContentTypeParser('text/plain')
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
 

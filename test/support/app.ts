@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import { loadEnv } from '../../server/config/env.ts'
+import { createSecrets } from '../../server/crypto/secrets.ts'
+import { buildApp } from '../../server/http/app.ts'
+import { createTranslator } from '../../server/http/i18n.ts'
+import { createIdentityService, type IdentityService } from '../../server/identity/identity.service.ts'
+import { createTestDatabase, type TestDatabase } from './database.ts'
+
+export interface TestApp {
+  app: FastifyInstance
+  database: TestDatabase
+  identity: IdentityService
+  secrets: ReturnType<typeof createSecrets>
+  close(): Promise<void>
+}
+
+/** The whole application on a fresh PostgreSQL database, for in-process route tests (app.inject). */
+export async function buildTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase()
+  const env = loadEnv({
+    NODE_ENV: 'test',
+    RELAIS_LOG_LEVEL: 'silent',
+    RELAIS_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'relais-data-')),
+    DATABASE_URL: database.url,
+    ...overrides,
+  })
+  const secrets = createSecrets([randomBytes(32)])
+  const translator = await createTranslator()
+  const app = await buildApp({ env, database, secrets, translator })
+  await app.ready()
+  const identity = createIdentityService({
+    database,
+    secrets,
+    config: {
+      sessionIdleMinutes: env.RELAIS_SESSION_IDLE_MINUTES,
+      sessionMaxHours: env.RELAIS_SESSION_MAX_HOURS,
+    },
+  })
+  return {
+    app,
+    database,
+    identity,
+    secrets,
+    async close() {
+      await app.close()
+      await database.close()
+    },
+  }
+}
+
+/** The session cookie set by a response, as a Cookie header value. */
+export function sessionCookie(response: LightMyRequestResponse): string {
+  const cookie = response.cookies.find((c) => c.name === 'relais_session')
+  if (!cookie) throw new Error(`no session cookie in response ${response.statusCode}: ${response.body}`)
+  return `relais_session=${cookie.value}`
+}

@@ -1,0 +1,25 @@
+import path from 'node:path'
+import react from '@vitejs/plugin-react'
+import { defineConfig } from 'vite'
+
+// One build, one entry per web app: the public portal (/) and the staff console (/console/).
+// The chat widget joins as a third entry when it exists.
+export default defineConfig({
+  root: path.resolve(import.meta.dirname, 'web'),
+  base: '/',
+  plugins: [react()],
+  build: {
+    outDir: path.resolve(import.meta.dirname, 'dist/web'),
+    emptyOutDir: true,
+    // No inline scripts or data: modules: everything is a file served by Relais, under a strict CSP.
+    modulePreload: { polyfill: false },
+    assetsInlineLimit: 0,
+    rollupOptions: {
+      input: {
+        portal: path.resolve(import.meta.dirname, 'web/index.html'),
+        console: path.resolve(import.meta.dirname, 'web/console/index.html'),
+      },
+    },
+  },
+  server: { proxy: { '/api': 'http://127.0.0.1:3000' } },
+})
