@@ -16,13 +16,18 @@ const escapeAttribute = (value: string) =>
  * assets under `/assets/`. Runtime settings reach the pages as <meta> tags, never inline scripts.
  */
 export async function registerWebApps(app: FastifyInstance, env: Env) {
+  const settings = {
+    'relais-quick-exit': env.RELAIS_QUICK_EXIT_URL,
+    'relais-emergency-number': env.RELAIS_EMERGENCY_NUMBER,
+  }
   const built = existsSync(path.join(webDistDir, 'index.html'))
   const page = (file: string) => {
     if (!built) return undefined
-    return readFileSync(path.join(webDistDir, file), 'utf8').replace(
-      '<meta name="relais-quick-exit" content="" />',
-      `<meta name="relais-quick-exit" content="${escapeAttribute(env.RELAIS_QUICK_EXIT_URL)}" />`,
-    )
+    let html = readFileSync(path.join(webDistDir, file), 'utf8')
+    for (const [name, value] of Object.entries(settings)) {
+      html = html.replace(`<meta name="${name}" content="" />`, `<meta name="${name}" content="${escapeAttribute(value)}" />`)
+    }
+    return html
   }
   const portal = page('index.html')
   const consolePage = page('console/index.html')
@@ -45,6 +50,9 @@ export async function registerWebApps(app: FastifyInstance, env: Env) {
   app.get('/', { config: { access: { kind: 'public' } }, schema: { hide: true } }, (_request, reply) =>
     sendPage(reply, portal),
   )
-  app.get('/console', { schema: { hide: true } }, (_request, reply) => reply.redirect('/console/'))
+  // With ignoreTrailingSlash this route answers /console/ too, which must get the page, not itself again.
+  app.get('/console', { schema: { hide: true } }, (request, reply) =>
+    request.url.split('?')[0]?.endsWith('/') ? sendPage(reply, consolePage) : reply.redirect('/console/'),
+  )
   app.get('/console/*', { schema: { hide: true } }, (_request, reply) => sendPage(reply, consolePage))
 }
