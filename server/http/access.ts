@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { can, type Permission, roles } from '../../common/permissions.ts'
+import { can, type Permission, permissions, roles } from '../../common/permissions.ts'
 import type { AuditContext } from '../audit/audit.store.ts'
 import type { IdentityService, Principal } from '../identity/identity.service.ts'
 import { AppError, forbidden, unauthenticated } from './errors.ts'
@@ -44,7 +44,8 @@ export function registerAccessControl(app: FastifyInstance, identity: IdentitySe
       throw new Error(`Route ${route.method} ${route.url} declares no access rule`)
     }
     const permission = route.config?.access?.kind === 'staff' ? route.config.access.permission : undefined
-    if (permission && !roles.some((role) => can(role, permission))) {
+    const entity = permission?.split('.')[0] ?? ''
+    if (permission && (!Object.hasOwn(permissions, entity) || !roles.some((role) => can(role, permission)))) {
       throw new Error(
         `Route ${route.method} ${route.url} names permission ${permission}, which no role holds`,
       )
