@@ -18,8 +18,16 @@ export interface TestApp {
   close(): Promise<void>
 }
 
+export interface TestAppOptions {
+  /** Where the app's pino logs go, for tests that read them (set RELAIS_LOG_LEVEL in the overrides). */
+  logStream?: NodeJS.WritableStream
+}
+
 /** The whole application on a fresh PostgreSQL database, for in-process route tests (app.inject). */
-export async function buildTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+export async function buildTestApp(
+  overrides: Record<string, string> = {},
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const database = await createTestDatabase()
   const env = loadEnv({
     NODE_ENV: 'test',
@@ -30,7 +38,7 @@ export async function buildTestApp(overrides: Record<string, string> = {}): Prom
   })
   const secrets = createSecrets([randomBytes(32)])
   const translator = await createTranslator()
-  const app = await buildApp({ env, database, secrets, translator })
+  const app = await buildApp({ env, database, secrets, translator, logStream: options.logStream })
   await app.ready()
   const identity = createIdentityService({
     database,
