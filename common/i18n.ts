@@ -1,13 +1,20 @@
-import i18next, { type i18n, type Resource } from 'i18next'
+import i18next, { type i18n, type Module, type Resource } from 'i18next'
 import ICU from 'i18next-icu'
 
 export const defaultLocale = 'en'
 export const namespaces = ['common', 'errors', 'console', 'portal'] as const
 
-/** Creates an i18next instance with ICU message syntax over the given resources. */
-export async function createI18n(resources: Resource, lng: string = defaultLocale): Promise<i18n> {
-  const instance = i18next.createInstance()
-  await instance.use(ICU).init({
+/**
+ * Creates an i18next instance with ICU message syntax over the given resources; the web apps pass
+ * react-i18next's binding as a plugin.
+ */
+export async function createI18n(
+  resources: Resource,
+  { lng = defaultLocale, plugins = [] }: { lng?: string; plugins?: Module[] } = {},
+): Promise<i18n> {
+  const instance = i18next.createInstance().use(ICU)
+  for (const plugin of plugins) instance.use(plugin)
+  await instance.init({
     resources,
     lng,
     fallbackLng: defaultLocale,

@@ -48,6 +48,10 @@ const envSchema = z.object({
     .max(50 * 1024 * 1024)
     .default(256 * 1024),
   RELAIS_QUICK_EXIT_URL: z.url({ protocol: /^https?$/ }).default('https://www.google.com/search?q=weather'),
+  RELAIS_EMERGENCY_NUMBER: z
+    .string()
+    .regex(/^[0-9+\-\s]{2,20}$/, 'must be a telephone number such as 911 or 112')
+    .default('911'),
   RELAIS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 

@@ -25,7 +25,10 @@ export async function registerWebApps(app: FastifyInstance, env: Env) {
     if (!built) return undefined
     let html = readFileSync(path.join(webDistDir, file), 'utf8')
     for (const [name, value] of Object.entries(settings)) {
-      html = html.replace(`<meta name="${name}" content="" />`, `<meta name="${name}" content="${escapeAttribute(value)}" />`)
+      html = html.replace(
+        `<meta name="${name}" content="" />`,
+        `<meta name="${name}" content="${escapeAttribute(value)}" />`,
+      )
     }
     return html
   }
@@ -51,6 +54,11 @@ export async function registerWebApps(app: FastifyInstance, env: Env) {
     sendPage(reply, portal),
   )
   // With ignoreTrailingSlash this route answers /console/ too, which must get the page, not itself again.
+  const favicon = built ? readFileSync(path.join(webDistDir, 'favicon.svg')) : undefined
+  app.get('/favicon.svg', { schema: { hide: true } }, (_request, reply) => {
+    if (!favicon) throw new AppError('route_not_found', 404)
+    return reply.type('image/svg+xml').send(favicon)
+  })
   app.get('/console', { schema: { hide: true } }, (request, reply) =>
     request.url.split('?')[0]?.endsWith('/') ? sendPage(reply, consolePage) : reply.redirect('/console/'),
   )

@@ -1,0 +1,22 @@
+import type { ComponentType } from 'react'
+import type { Permission } from '../../common/permissions.ts'
+import { AuditPage } from './pages/AuditPage.tsx'
+import { HomePage } from './pages/HomePage.tsx'
+import { UsersPage } from './pages/UsersPage.tsx'
+
+/**
+ * The console's sections. A module adds its screens here with the permission they need; the
+ * navigation shows a section only to roles holding it (the server enforces the same permission).
+ */
+export interface ConsoleSection {
+  path: string
+  labelKey: string
+  permission?: Permission
+  Page: ComponentType
+}
+
+export const sections: ConsoleSection[] = [
+  { path: '/', labelKey: 'nav.home', Page: HomePage },
+  { path: '/users', labelKey: 'nav.users', permission: 'user.read', Page: UsersPage },
+  { path: '/audit', labelKey: 'nav.audit', permission: 'audit.read', Page: AuditPage },
+]

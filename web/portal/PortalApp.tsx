@@ -1,0 +1,50 @@
+import { useTranslation } from 'react-i18next'
+import { LanguageSwitcher } from '../shared/LanguageSwitcher.tsx'
+import { QuickExit } from '../shared/QuickExit.tsx'
+
+function emergencyNumber(): string {
+  return document.querySelector<HTMLMetaElement>('meta[name="relais-emergency-number"]')?.content || '911'
+}
+
+/** The public portal's home page. Language changes stay in memory, so history keeps one entry. */
+export function PortalApp() {
+  const { t } = useTranslation('portal')
+  const helps = ['safety', 'services', 'report', 'languages'] as const
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t('common:skipToContent')}
+      </a>
+      <QuickExit />
+      <header className="portal-header">
+        <div className="portal-bar">
+          <p className="portal-brand">{t('brand')}</p>
+          <LanguageSwitcher />
+        </div>
+      </header>
+      <main id="main" tabIndex={-1} className="portal-main">
+        <p className="emergency" role="note">
+          {t('emergency', { number: emergencyNumber() })}
+        </p>
+        <h1>{t('hero.heading')}</h1>
+        <p className="tagline">{t('tagline')}</p>
+        <p className="lead">{t('hero.body')}</p>
+        <section aria-labelledby="help-heading">
+          <h2 id="help-heading">{t('help.heading')}</h2>
+          <ul className="help-list">
+            {helps.map((key) => (
+              <li key={key}>{t(`help.${key}`)}</li>
+            ))}
+          </ul>
+        </section>
+        <section aria-labelledby="safety-heading" className="safety">
+          <h2 id="safety-heading">{t('safety.heading')}</h2>
+          <p>{t('safety.body')}</p>
+        </section>
+      </main>
+      <footer className="portal-footer">
+        <p>{t('footer')}</p>
+      </footer>
+    </>
+  )
+}
