@@ -12,10 +12,11 @@ export function PortalApp() {
   const helps = ['safety', 'services', 'report', 'languages'] as const
   return (
     <>
+      {/* First in the tab order: one key press from anywhere the page opens. */}
+      <QuickExit />
       <a className="skip-link" href="#main">
         {t('common:skipToContent')}
       </a>
-      <QuickExit />
       <header className="portal-header">
         <div className="portal-bar">
           <p className="portal-brand">{t('brand')}</p>
