@@ -40,6 +40,10 @@ export const apiErrorSchema = z
           path: z.string().describe('The field, dotted (e.g. "email", "query.from")'),
           code: z.string().describe('What is wrong with it (required, too_small, unknown_field, ...)'),
           message: z.string(),
+          values: z
+            .record(z.string(), z.union([z.string(), z.number()]))
+            .optional()
+            .describe('The limits behind the message (minimum, maximum, allowed, ...), for clients that word it themselves'),
         }),
       )
       .optional(),

@@ -36,6 +36,7 @@ export function toErrorResponse(error: unknown, request: FastifyRequest, transla
       path: field.path,
       code: field.code,
       message: translate(`errors:field.${field.code}`, { field: field.path, ...field.values }),
+      ...(field.values && Object.keys(field.values).length > 0 ? { values: field.values } : {}),
     }))
     return {
       status,
@@ -80,7 +81,10 @@ function fieldErrors(
 ): FieldError[] {
   const base = issue.instancePath.replace(/^\//, '').replaceAll('/', '.')
   const at = (path: string) =>
-    [context === 'body' ? undefined : context, path].filter(Boolean).join('.') || '(root)'
+    // Fastify names the query "querystring"; the API documents and clients expect "query.<field>".
+    [context === 'body' ? undefined : context === 'querystring' ? 'query' : context, path]
+      .filter(Boolean)
+      .join('.') || '(root)'
   if (issue.keyword === 'unrecognized_keys') {
     const keys = (issue.params.keys as string[] | undefined) ?? []
     return keys.map((key) => ({

@@ -1,15 +1,27 @@
 import { type InputHTMLAttributes, useId } from 'react'
+import { useTranslation } from 'react-i18next'
 import type { ApiError } from '../shared/api.ts'
 
-/** A labelled input that shows the server's message for its field, linked for screen readers. */
+/**
+ * A labelled input that shows what the server found wrong with its field, worded with the field's
+ * own label, and linked to the input for screen readers.
+ */
 export function Field({
   label,
   name,
+  hint,
   error,
   ...input
-}: { label: string; name: string; error?: ApiError | null } & InputHTMLAttributes<HTMLInputElement>) {
+}: {
+  label: string
+  name: string
+  hint?: string
+  error?: ApiError | null
+} & InputHTMLAttributes<HTMLInputElement>) {
+  const { t } = useTranslation('errors')
   const id = useId()
-  const message = error?.fieldMessage(name)
+  const problem = error?.field(name)
+  const message = problem && t(`field.${problem.code}`, { ...problem.values, field: label })
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -17,9 +29,16 @@ export function Field({
         id={id}
         name={name}
         aria-invalid={message ? true : undefined}
-        aria-describedby={message ? `${id}-error` : undefined}
+        aria-describedby={
+          [hint && `${id}-hint`, message && `${id}-error`].filter(Boolean).join(' ') || undefined
+        }
         {...input}
       />
+      {hint && (
+        <p id={`${id}-hint`} className="field-hint">
+          {hint}
+        </p>
+      )}
       {message && (
         <p id={`${id}-error`} className="field-error">
           {message}

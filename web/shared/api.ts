@@ -4,6 +4,7 @@ export interface FieldProblem {
   path: string
   code: string
   message: string
+  values?: Record<string, string | number>
 }
 
 /** An error answered by the API, with its message already in the interface language. */
@@ -18,9 +19,9 @@ export class ApiError extends Error {
     super(message)
   }
 
-  /** The message for one field, if the server named it. */
-  fieldMessage(path: string): string | undefined {
-    return this.fields.find((field) => field.path === path)?.message
+  /** The problem with one field (of the body, or of the query string), if the server named it. */
+  field(path: string): FieldProblem | undefined {
+    return this.fields.find((field) => field.path === path || field.path === `querystring.${path}`)
   }
 }
 

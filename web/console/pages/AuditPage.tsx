@@ -4,6 +4,7 @@ import type { auditPage } from '../../../common/contracts/audit.ts'
 import type { User } from '../../../common/contracts/identity.ts'
 import { ApiError } from '../../shared/api.ts'
 import { ErrorAlert, Field } from '../Field.tsx'
+import { ScrollRegion } from '../ScrollRegion.tsx'
 import { useConsole } from '../session.tsx'
 
 type AuditPageData = import('zod').infer<typeof auditPage>
@@ -35,6 +36,8 @@ export function AuditPage() {
         setNextBefore(page.nextBefore)
       } catch (caught) {
         setError(caught instanceof ApiError ? caught : null)
+        setEvents([])
+        setNextBefore(null)
       }
     },
     [api],
@@ -62,15 +65,6 @@ export function AuditPage() {
     void load({})
   }
   const when = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'medium' })
-  // Field errors come back named after the query parameter ("query.to"): show them on the input.
-  const fieldError =
-    error &&
-    new ApiError(
-      error.status,
-      error.code,
-      error.message,
-      error.fields.map((field) => ({ ...field, path: field.path.replace(/^query\./, '') })),
-    )
 
   return (
     <>
@@ -90,9 +84,9 @@ export function AuditPage() {
               ))}
             </select>
           </div>
-          <Field label={t('audit.action')} name="action" error={fieldError} />
-          <Field label={t('audit.from')} name="from" type="date" error={fieldError} />
-          <Field label={t('audit.to')} name="to" type="date" error={fieldError} />
+          <Field label={t('audit.action')} name="action" error={error} />
+          <Field label={t('audit.from')} name="from" type="date" error={error} />
+          <Field label={t('audit.to')} name="to" type="date" error={error} />
         </div>
         <div className="actions">
           <button type="submit">{t('audit.apply')}</button>
@@ -102,7 +96,7 @@ export function AuditPage() {
         </div>
       </form>
       <ErrorAlert error={error} />
-      <div className="table-wrap">
+      <ScrollRegion label={t('audit.caption')}>
         <table>
           <caption>{t('audit.caption')}</caption>
           <thead>
@@ -120,7 +114,7 @@ export function AuditPage() {
             {events.map((event) => (
               <tr key={event.seq}>
                 <td>{event.seq}</td>
-                <td>{when.format(new Date(event.occurredAt))}</td>
+                <td className="nowrap">{when.format(new Date(event.occurredAt))}</td>
                 <td>{event.actorLabel}</td>
                 <td>
                   <code>{event.action}</code>
@@ -134,7 +128,7 @@ export function AuditPage() {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
       {events.length === 0 && !error && <p>{t('audit.empty')}</p>}
       {nextBefore !== null && (
         <button type="button" className="secondary" onClick={() => void load(filters, nextBefore)}>

@@ -5,6 +5,7 @@ import { limits } from '../../../common/limits.ts'
 import { roles } from '../../../common/permissions.ts'
 import { ApiError } from '../../shared/api.ts'
 import { ErrorAlert, Field } from '../Field.tsx'
+import { ScrollRegion } from '../ScrollRegion.tsx'
 import { useConsole } from '../session.tsx'
 
 type UserAction = 'disable' | 'enable' | 'resetMfa'
@@ -46,7 +47,7 @@ export function UsersPage() {
       <h1>{t('users.heading')}</h1>
       <div aria-live="polite">{notice && <p className="notice">{notice}</p>}</div>
       <ErrorAlert error={error} />
-      <div className="table-wrap">
+      <ScrollRegion label={t('users.listCaption')}>
         <table>
           <caption>{t('users.listCaption')}</caption>
           <thead>
@@ -89,7 +90,7 @@ export function UsersPage() {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
       {can('user.manage') && (
         <CreateUserForm
           onCreated={async (email) => {
@@ -166,7 +167,8 @@ function CreateUserForm({ onCreated }: { onCreated: (email: string) => Promise<v
           </select>
         </div>
         <Field
-          label={t('users.password', { min: limits.passwordMinLength })}
+          label={t('users.password')}
+          hint={t('users.passwordHint', { min: limits.passwordMinLength })}
           name="password"
           type="password"
           required
