@@ -22,7 +22,7 @@ import { type Database, isDatabaseReachable } from '../db/database.ts'
 import { createIdentityService, type IdentityService } from '../identity/identity.service.ts'
 import { modules } from '../modules.ts'
 import { registerAccessControl } from './access.ts'
-import { AppError, sendError, toErrorResponse } from './errors.ts'
+import { AppError, invalidField, sendError, toErrorResponse } from './errors.ts'
 import type { Translator } from './i18n.ts'
 import { registerSecurityHeaders } from './security.ts'
 import { registerWebApps } from './web.ts'
@@ -73,6 +73,18 @@ export interface BuildAppOptions {
   logStream?: NodeJS.WritableStream
 }
 
+/** Where the first string (or key) holding U+0000 sits in a parsed body or query, if any. */
+function nulPath(value: unknown, at: string[] = []): string[] | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? at : undefined
+  if (value === null || typeof value !== 'object') return undefined
+  for (const [key, item] of Object.entries(value)) {
+    if (key.includes('\u0000')) return [...at, key.replaceAll('\u0000', '')]
+    const found = nulPath(item, [...at, key])
+    if (found) return found
+  }
+  return undefined
+}
+
 export async function buildApp(options: BuildAppOptions): Promise<App> {
   const { env, database, secrets, translator } = options
   const app = Fastify({
@@ -116,6 +128,14 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       ),
     ),
   )
+
+  // PostgreSQL text cannot hold U+0000: refuse it at the edge as a bad field, not a database error.
+  app.addHook('preValidation', async (request) => {
+    const inBody = nulPath(request.body)
+    if (inBody) throw invalidField(inBody.join('.') || '(root)', 'invalid')
+    const inQuery = nulPath(request.query)
+    if (inQuery) throw invalidField(['query', ...inQuery].join('.'), 'invalid')
+  })
 
   registerSecurityHeaders(app)
   await app.register(cookie)
