@@ -3,8 +3,10 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { Writable } from 'node:stream'
+import { sql } from 'kysely'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
 import type { Permission } from '../../common/permissions.ts'
 import { buildTestApp, type TestApp } from '../../test/support/app.ts'
 import { postgresUrl } from '../../test/support/database.ts'
@@ -38,6 +40,29 @@ function logCollector() {
         .split('\n')
         .filter((line) => line.trim() !== '')
         .map((line) => JSON.parse(line) as Record<string, unknown>),
+  }
+}
+
+/** The app with one more module, as a new domain module would add itself to server/modules.ts. */
+async function buildWith(extra: RelaisModule) {
+  const env = loadEnv({
+    NODE_ENV: 'test',
+    RELAIS_LOG_LEVEL: 'silent',
+    RELAIS_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'relais-data-')),
+    DATABASE_URL: t.database.url,
+  })
+  modules.push(extra)
+  try {
+    const app = await buildApp({
+      env,
+      database: t.database,
+      secrets: createSecrets([randomBytes(32)]),
+      translator: await createTranslator(),
+    })
+    await app.ready()
+    return app
+  } finally {
+    modules.splice(modules.indexOf(extra), 1)
   }
 }
 
@@ -114,6 +139,74 @@ describe('unknown routes', () => {
     const a = await t.app.inject({ method: 'GET', url: '/nowhere' })
     const b = await t.app.inject({ method: 'GET', url: '/nowhere' })
     expect(a.json().requestId).not.toBe(b.json().requestId)
+  })
+})
+
+describe('text PostgreSQL cannot store', () => {
+  it('a NUL character in a JSON body is a 400 naming the field, not a 500', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/sign-in',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"email":"ana\\u0000@example.org","password":"a long enough password"}',
+    })
+    expect(response.statusCode).toBe(400)
+    expect(response.json()).toMatchObject({
+      code: 'validation_failed',
+      fields: [expect.objectContaining({ path: 'email', code: 'invalid' })],
+    })
+  })
+
+  it('a NUL character in a query string is a 400 too, after the access check', async () => {
+    const app = await buildWith({
+      name: 'search',
+      registerRoutes(scope) {
+        scope.get(
+          '/api/search',
+          {
+            config: { access: { kind: 'staff' } },
+            schema: { querystring: z.strictObject({ q: z.string().max(100) }) },
+          },
+          async (request) => {
+            const { rows } = await sql<{ q: string }>`select ${request.query.q}::text as q`.execute(
+              t.database.db,
+            )
+            return { q: rows[0]?.q }
+          },
+        )
+      },
+    })
+    try {
+      expect((await app.inject({ method: 'GET', url: '/api/search?q=a%00b' })).statusCode).toBe(401)
+      const session = await sessionFor(t, await buildStaff(t))
+      const fine = await app.inject({ method: 'GET', url: '/api/search?q=ab', headers: session.headers })
+      expect(fine.json()).toEqual({ q: 'ab' })
+      const response = await app.inject({
+        method: 'GET',
+        url: '/api/search?q=a%00b',
+        headers: session.headers,
+      })
+      expect(response.statusCode).toBe(400)
+      expect(response.json()).toMatchObject({
+        code: 'validation_failed',
+        fields: [expect.objectContaining({ path: 'query.q', code: 'invalid' })],
+      })
+    } finally {
+      await app.close()
+    }
+  })
+
+  it('names query fields "query.<name>" in validation errors', async () => {
+    const admin = await sessionFor(t, await buildStaff(t, { role: 'admin' }))
+    const response = await t.app.inject({
+      method: 'GET',
+      url: '/api/admin/audit?limit=0',
+      headers: admin.headers,
+    })
+    expect(response.statusCode).toBe(400)
+    expect(response.json().fields).toEqual([
+      expect.objectContaining({ path: 'query.limit', code: 'too_small' }),
+    ])
   })
 })
 
@@ -262,28 +355,6 @@ describe('structured logs', () => {
 })
 
 describe('deny by default', () => {
-  async function buildWith(extra: RelaisModule) {
-    const env = loadEnv({
-      NODE_ENV: 'test',
-      RELAIS_LOG_LEVEL: 'silent',
-      RELAIS_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'relais-data-')),
-      DATABASE_URL: t.database.url,
-    })
-    modules.push(extra)
-    try {
-      const app = await buildApp({
-        env,
-        database: t.database,
-        secrets: createSecrets([randomBytes(32)]),
-        translator: await createTranslator(),
-      })
-      await app.ready()
-      return app
-    } finally {
-      modules.splice(modules.indexOf(extra), 1)
-    }
-  }
-
   it('refuses to start with an API route that declares no access rule', async () => {
     await expect(
       buildWith({
