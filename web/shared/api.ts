@@ -21,7 +21,7 @@ export class ApiError extends Error {
 
   /** The problem with one field (of the body, or of the query string), if the server named it. */
   field(path: string): FieldProblem | undefined {
-    return this.fields.find((field) => field.path === path || field.path === `querystring.${path}`)
+    return this.fields.find((field) => field.path === path || field.path === `query.${path}`)
   }
 }
 

@@ -68,23 +68,25 @@ export function UsersPage() {
                 <td>{t(`role.${user.role}`)}</td>
                 <td>{user.mfaEnrolled ? t('users.mfaEnrolled') : t('users.mfaPending')}</td>
                 <td>{user.disabled ? t('users.disabled') : t('users.active')}</td>
-                <td className="row-actions">
-                  {(['disable', 'enable', 'resetMfa'] as const)
-                    .filter((action) => user.abilities[action])
-                    .map((action) => (
-                      <button
-                        key={action}
-                        type="button"
-                        className={action === 'disable' ? 'danger' : 'secondary'}
-                        aria-label={t('users.actionLabel', {
-                          action: t(`users.${action}`),
-                          name: user.displayName,
-                        })}
-                        onClick={() => void act(user, action)}
-                      >
-                        {t(`users.${action}`)}
-                      </button>
-                    ))}
+                <td>
+                  <div className="row-actions">
+                    {(['disable', 'enable', 'resetMfa'] as const)
+                      .filter((action) => user.abilities[action])
+                      .map((action) => (
+                        <button
+                          key={action}
+                          type="button"
+                          className={action === 'disable' ? 'danger' : 'secondary'}
+                          aria-label={t('users.actionLabel', {
+                            action: t(`users.${action}`),
+                            name: user.displayName,
+                          })}
+                          onClick={() => void act(user, action)}
+                        >
+                          {t(`users.${action}`)}
+                        </button>
+                      ))}
+                  </div>
                 </td>
               </tr>
             ))}

@@ -1,0 +1,55 @@
+// Takes the screenshots shown in README.md: starts Relais with demo data on a throwaway embedded
+// database, signs in as the demo admin in headless Chromium, and saves PNGs in docs/screenshots/.
+// Run with `npx tsx scripts/screenshots.ts` after `npm run build`.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { loadEnv } from '../server/config/env.ts'
+import { currentTotp, demoTotpSecret } from '../server/identity/credentials.ts'
+import { DEMO_SEED, startRelais } from '../server/runtime.ts'
+import { launchBrowser } from '../test/support/browser.ts'
+
+const out = path.resolve(import.meta.dirname, '../docs/screenshots')
+const dataDir = mkdtempSync(path.join(tmpdir(), 'relais-shots-'))
+const running = await startRelais(
+  loadEnv({ RELAIS_DATA_DIR: dataDir, PORT: '0', RELAIS_LOG_LEVEL: 'warn' }),
+  { demo: true },
+)
+const adminLine = running.demoReport.find((line) => line.includes('admin@demo'))
+const password = adminLine?.trim().split(/\s+/)[2]
+if (!password) throw new Error('demo admin credentials not found')
+
+const browser = await launchBrowser()
+try {
+  const shoot = async (
+    locale: string,
+    url: string,
+    file: string,
+    act?: (page: import('playwright-core').Page) => Promise<void>,
+  ) => {
+    const context = await browser.newContext({ locale, viewport: { width: 1200, height: 760 } })
+    const page = await context.newPage()
+    await page.goto(`${running.address}${url}`)
+    await act?.(page)
+    await page.waitForLoadState('networkidle')
+    await page.screenshot({ path: path.join(out, file) })
+    await context.close()
+  }
+  await shoot('en-CA', '/', 'portal-en.png')
+  await shoot('fr-CA', '/', 'portal-fr.png')
+  await shoot('fr-CA', '/console/', 'console-sign-in-fr.png')
+  await shoot('en-CA', '/console/', 'console-users-en.png', async (page) => {
+    await page.getByLabel('Email address').fill('admin@demo.relais.test')
+    await page.getByLabel('Password').fill(password)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByLabel('Six-digit code').fill(currentTotp(demoTotpSecret(`${DEMO_SEED}:admin`)))
+    await page.getByRole('button', { name: 'Verify' }).click()
+    await page.getByRole('link', { name: 'Staff accounts' }).click()
+    await page.getByRole('table').waitFor()
+  })
+} finally {
+  await browser.close()
+  await running.stop()
+  rmSync(dataDir, { recursive: true, force: true })
+}
+console.log(`Screenshots written to ${out}`)
