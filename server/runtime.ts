@@ -6,7 +6,7 @@ import { migrate } from './db/migrate.ts'
 import { seedDemo } from './demo/demo.ts'
 import { buildApp } from './http/app.ts'
 import { createTranslator } from './http/i18n.ts'
-import { createIdentityService } from './identity/identity.service.ts'
+import { createIdentityService, identityConfigFor } from './identity/identity.service.ts'
 import { modules } from './modules.ts'
 
 export const DEMO_SEED = 20211
@@ -44,10 +44,7 @@ export async function startRelais(env: Env, options: { demo: boolean }): Promise
       const identity = createIdentityService({
         database,
         secrets,
-        config: {
-          sessionIdleMinutes: env.RELAIS_SESSION_IDLE_MINUTES,
-          sessionMaxHours: env.RELAIS_SESSION_MAX_HOURS,
-        },
+        config: identityConfigFor(env),
       })
       demoReport = await seedDemo(modules, { database, secrets, identity, seed: DEMO_SEED })
     }

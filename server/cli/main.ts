@@ -6,7 +6,7 @@ import { type AuditContext, verifyAuditChain } from '../audit/audit.store.ts'
 import { type Env, EnvError, loadEnv } from '../config/env.ts'
 import { migrate } from '../db/migrate.ts'
 import { AppError } from '../http/errors.ts'
-import { createIdentityService } from '../identity/identity.service.ts'
+import { createIdentityService, identityConfigFor } from '../identity/identity.service.ts'
 import { findUserByEmail } from '../identity/identity.store.ts'
 import { openConfiguredDatabase, secretsFor, startRelais } from '../runtime.ts'
 
@@ -217,9 +217,6 @@ function identityFor(env: Env, database: Awaited<ReturnType<typeof openConfigure
   return createIdentityService({
     database,
     secrets: secretsFor(env),
-    config: {
-      sessionIdleMinutes: env.RELAIS_SESSION_IDLE_MINUTES,
-      sessionMaxHours: env.RELAIS_SESSION_MAX_HOURS,
-    },
+    config: identityConfigFor(env),
   })
 }

@@ -19,7 +19,11 @@ import { z } from 'zod'
 import type { Env } from '../config/env.ts'
 import type { Secrets } from '../crypto/secrets.ts'
 import { type Database, isDatabaseReachable } from '../db/database.ts'
-import { createIdentityService, type IdentityService } from '../identity/identity.service.ts'
+import {
+  createIdentityService,
+  type IdentityService,
+  identityConfigFor,
+} from '../identity/identity.service.ts'
 import { modules } from '../modules.ts'
 import { registerAccessControl } from './access.ts'
 import { AppError, invalidField, sendError, toErrorResponse } from './errors.ts'
@@ -143,10 +147,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const identity = createIdentityService({
     database,
     secrets,
-    config: {
-      sessionIdleMinutes: env.RELAIS_SESSION_IDLE_MINUTES,
-      sessionMaxHours: env.RELAIS_SESSION_MAX_HOURS,
-    },
+    config: identityConfigFor(env),
   })
   registerAccessControl(app, identity)
 

@@ -16,7 +16,9 @@ const words = [
   'granite',
 ]
 
-export const demoEmail = (role: string) => `${role.replace('_', '-')}@demo.relais.test`
+const DEMO_DOMAIN = 'demo.relais.test'
+export const demoEmail = (role: string) => `${role.replace('_', '-')}@${DEMO_DOMAIN}`
+export const isDemoEmail = (email: string) => email.trim().toLowerCase().endsWith(`@${DEMO_DOMAIN}`)
 
 /**
  * One demo account per role, with a password and TOTP secret derived from the seed. The secret is

@@ -1,5 +1,6 @@
 import type { Role } from '../../common/permissions.ts'
 import { type AuditContext, appendAuditEvent } from '../audit/audit.store.ts'
+import type { Env } from '../config/env.ts'
 import type { Secrets } from '../crypto/secrets.ts'
 import type { Database } from '../db/database.ts'
 import { AppError, conflict, invalidField, notFound } from '../http/errors.ts'
@@ -13,11 +14,23 @@ import {
   sha256,
   verifyPassword,
 } from './credentials.ts'
+import { isDemoEmail } from './identity.demo.ts'
 import * as store from './identity.store.ts'
 
 export interface IdentityConfig {
   sessionIdleMinutes: number
   sessionMaxHours: number
+  /** In production the demo accounts, whose credentials are public, can never sign in. */
+  refuseDemoAccounts: boolean
+}
+
+/** The identity settings of a configuration. */
+export function identityConfigFor(env: Env): IdentityConfig {
+  return {
+    sessionIdleMinutes: env.RELAIS_SESSION_IDLE_MINUTES,
+    sessionMaxHours: env.RELAIS_SESSION_MAX_HOURS,
+    refuseDemoAccounts: env.NODE_ENV === 'production',
+  }
 }
 
 export interface IdentityDeps {
@@ -145,7 +158,8 @@ export function createIdentityService(deps: IdentityDeps) {
         input.password,
       )
       const actor = { ...audit, actorId: user?.id ?? null, actorLabel: user?.email ?? 'anonymous' }
-      if (!user || !passwordOk || user.disabled_at) {
+      const refused = config.refuseDemoAccounts && isDemoEmail(input.email)
+      if (!user || !passwordOk || user.disabled_at || refused) {
         await recordFailure(actor, input.email, 'sign_in.failed', user?.id ?? null)
         throw new AppError('invalid_credentials', 401)
       }

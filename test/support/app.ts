@@ -7,7 +7,11 @@ import { loadEnv } from '../../server/config/env.ts'
 import { createSecrets } from '../../server/crypto/secrets.ts'
 import { buildApp } from '../../server/http/app.ts'
 import { createTranslator } from '../../server/http/i18n.ts'
-import { createIdentityService, type IdentityService } from '../../server/identity/identity.service.ts'
+import {
+  createIdentityService,
+  type IdentityService,
+  identityConfigFor,
+} from '../../server/identity/identity.service.ts'
 import { createTestDatabase, type TestDatabase } from './database.ts'
 
 export interface TestApp {
@@ -43,10 +47,7 @@ export async function buildTestApp(
   const identity = createIdentityService({
     database,
     secrets,
-    config: {
-      sessionIdleMinutes: env.RELAIS_SESSION_IDLE_MINUTES,
-      sessionMaxHours: env.RELAIS_SESSION_MAX_HOURS,
-    },
+    config: identityConfigFor(env),
   })
   return {
     app,
