@@ -85,7 +85,7 @@ describe('relais serve, on SIGTERM', () => {
     const identity = createIdentityService({
       database,
       secrets: createSecrets([randomBytes(32)]),
-      config: { sessionIdleMinutes: 30, sessionMaxHours: 12 },
+      config: { sessionIdleMinutes: 30, sessionMaxHours: 12, refuseDemoAccounts: false },
     })
     await identity.createUser(
       { email, displayName: 'Shutdown test', role: 'advocate', password: 'the right password', locale: 'en' },
