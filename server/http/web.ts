@@ -53,12 +53,12 @@ export async function registerWebApps(app: FastifyInstance, env: Env) {
   app.get('/', { config: { access: { kind: 'public' } }, schema: { hide: true } }, (_request, reply) =>
     sendPage(reply, portal),
   )
-  // With ignoreTrailingSlash this route answers /console/ too, which must get the page, not itself again.
   const favicon = built ? readFileSync(path.join(webDistDir, 'favicon.svg')) : undefined
   app.get('/favicon.svg', { schema: { hide: true } }, (_request, reply) => {
     if (!favicon) throw new AppError('route_not_found', 404)
     return reply.type('image/svg+xml').send(favicon)
   })
+  // With ignoreTrailingSlash this route answers /console/ too, which must get the page, not itself again.
   app.get('/console', { schema: { hide: true } }, (request, reply) =>
     request.url.split('?')[0]?.endsWith('/') ? sendPage(reply, consolePage) : reply.redirect('/console/'),
   )
