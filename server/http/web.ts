@@ -53,7 +53,8 @@ export async function registerWebApps(app: FastifyInstance, env: Env) {
   app.get('/', { config: { access: { kind: 'public' } }, schema: { hide: true } }, (_request, reply) =>
     sendPage(reply, portal),
   )
-  const favicon = built ? readFileSync(path.join(webDistDir, 'favicon.svg')) : undefined
+  const faviconFile = path.join(webDistDir, 'favicon.svg')
+  const favicon = existsSync(faviconFile) ? readFileSync(faviconFile) : undefined
   app.get('/favicon.svg', { schema: { hide: true } }, (_request, reply) => {
     if (!favicon) throw new AppError('route_not_found', 404)
     return reply.type('image/svg+xml').send(favicon)
