@@ -1,5 +1,6 @@
 import type { AuditTables } from '../audit/audit.tables.ts'
+import type { DirectoryTables } from '../directory/directory.tables.ts'
 import type { IdentityTables } from '../identity/identity.tables.ts'
 
 /** The whole database as Kysely sees it: each module contributes its own tables. */
-export interface DB extends AuditTables, IdentityTables {}
+export interface DB extends AuditTables, IdentityTables, DirectoryTables {}

@@ -1,0 +1,123 @@
+import { sql } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { engines } from '../../test/support/database.ts'
+import { providerBundle, taxonomyBundle } from '../../test/support/directory.ts'
+import type { Database } from '../db/database.ts'
+import { saveBundle } from './directory.service.ts'
+
+const audit = { actorId: null, actorLabel: 'test', address: null, requestId: null }
+
+describe.each(engines)('saveBundle on $engine', ({ open }) => {
+  let database: Database
+  beforeAll(async () => {
+    database = await open()
+    await saveBundle(database, taxonomyBundle(), audit, { mode: 'summary' })
+  })
+  afterAll(() => database.close())
+
+  it('stores a provider and indexes its service at its location, with hours, languages and terms', async () => {
+    const bundle = providerBundle({ languages: ['fr', 'en', 'es'] })
+    const summary = await saveBundle(database, bundle, audit)
+    expect(summary.created.service).toEqual([bundle.ids.service])
+    const row = await database.db
+      .selectFrom('directory_search')
+      .select([
+        'id',
+        'confidential',
+        'province',
+        'municipality',
+        'languages',
+        'term_ids',
+        'open_24_7',
+        sql<string>`open_minutes::text`.as('open'),
+        sql<number>`st_y(point::geometry)`.as('lat'),
+      ])
+      .where('service_id', '=', bundle.ids.service)
+      .executeTakeFirstOrThrow()
+    expect(row).toMatchObject({
+      id: bundle.ids.serviceAtLocation,
+      confidential: false,
+      province: 'QC',
+      municipality: 'Montréal',
+      open_24_7: false,
+      term_ids: expect.arrayContaining(['relais-service-type:housing-emergency', 'relais-population:women']),
+    })
+    expect(row.languages.sort()).toEqual(['en', 'es', 'fr'])
+    expect(row.lat).toBeCloseTo(45.5019, 4)
+    // Monday 09:00-17:00 in Quebec (UTC-5) is 14:00-22:00 UTC, minutes 840-1320 of the week.
+    expect(row.open.startsWith('{[840,1320)')).toBe(true)
+  })
+
+  it('marks the search row confidential when the organization, the service or the location is', async () => {
+    for (const which of ['organization', 'service', 'location'] as const) {
+      const bundle = providerBundle({ confidential: { [which]: true } })
+      await saveBundle(database, bundle, audit)
+      const row = await database.db
+        .selectFrom('directory_search')
+        .select('confidential')
+        .where('service_id', '=', bundle.ids.service)
+        .executeTakeFirstOrThrow()
+      expect(row.confidential, which).toBe(true)
+    }
+  })
+
+  it('records each changed field as HSDS metadata, audits the change, and re-indexes dependants', async () => {
+    const bundle = providerBundle()
+    await saveBundle(database, bundle, audit)
+    const organization = bundle.organizations[0]!
+    await saveBundle(
+      database,
+      {
+        ...bundle,
+        organizations: [{ ...organization, confidential: true }],
+        services: [],
+        locations: [],
+        serviceAtLocations: [],
+        attributes: [],
+      },
+      audit,
+    )
+    const changes = await database.db
+      .selectFrom('directory_metadata')
+      .select(['field_name', 'previous_value', 'replacement_value', 'last_action_type'])
+      .where('resource_id', '=', organization.id)
+      .where('last_action_type', '=', 'update')
+      .execute()
+    expect(changes).toEqual([
+      {
+        field_name: 'confidential',
+        previous_value: 'false',
+        replacement_value: 'true',
+        last_action_type: 'update',
+      },
+    ])
+    const events = await database.db
+      .selectFrom('audit_event')
+      .select(['action', 'details'])
+      .where('entity_id', '=', organization.id)
+      .orderBy('seq')
+      .execute()
+    expect(events.map((event) => event.action)).toEqual(['directory.created', 'directory.updated'])
+    const row = await database.db
+      .selectFrom('directory_search')
+      .select('confidential')
+      .where('service_id', '=', bundle.ids.service)
+      .executeTakeFirstOrThrow()
+    expect(row.confidential).toBe(true)
+  })
+
+  it('writes nothing when any entry is invalid', async () => {
+    const bundle = providerBundle()
+    const broken = {
+      ...bundle,
+      services: [{ ...bundle.services[0]!, organizationId: 'no-such-organization' }],
+    }
+    await expect(saveBundle(database, broken, audit)).rejects.toThrow()
+    const found = await database.db
+      .selectFrom('directory_organization')
+      .select('id')
+      .where('id', '=', bundle.ids.organization)
+      .execute()
+    expect(found).toEqual([])
+  })
+})
