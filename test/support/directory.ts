@@ -29,10 +29,17 @@ export interface ProviderOptions {
   maximumAge?: number
 }
 
+export interface ProviderIds {
+  organization: string
+  location: string
+  service: string
+  serviceAtLocation: string
+}
+
 /** One provider: an organization with one location and one service offered there. */
 export function providerBundle(
   options: ProviderOptions = {},
-): DirectoryBundle & { ids: Record<string, string> } {
+): DirectoryBundle & { ids: ProviderIds } {
   const ids = {
     organization: randomUUID(),
     location: randomUUID(),
