@@ -2,7 +2,6 @@ import i18next, { type i18n, type Module, type Resource } from 'i18next'
 import ICU from 'i18next-icu'
 
 export const defaultLocale = 'en'
-export const namespaces = ['common', 'errors', 'console', 'portal'] as const
 
 /**
  * Creates an i18next instance with ICU message syntax over the given resources; the web apps pass
@@ -19,7 +18,8 @@ export async function createI18n(
     lng,
     fallbackLng: defaultLocale,
     supportedLngs: Object.keys(resources),
-    ns: [...namespaces],
+    // Every namespace present in the resources: a module adds its own locale file, no list to edit.
+    ns: [...new Set(Object.values(resources).flatMap((bundle) => Object.keys(bundle)))],
     defaultNS: 'common',
     interpolation: { escapeValue: false },
     returnNull: false,

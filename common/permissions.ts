@@ -10,6 +10,15 @@ export const permissions = {
   user: { read: ['admin'], manage: ['admin'] },
   audit: { read: ['admin'] },
   console: { use: ['advocate', 'supervisor', 'directory_manager', 'analyst', 'admin'] },
+  // The public directory needs no permission; these are the staff's.
+  directory: {
+    read: ['advocate', 'supervisor', 'directory_manager', 'analyst', 'admin'],
+    read_confidential: ['advocate', 'supervisor', 'directory_manager'],
+    manage: ['directory_manager'],
+    verify: ['directory_manager'],
+    import: ['directory_manager', 'admin'],
+  },
+  survey: { manage: ['directory_manager'] },
 } as const satisfies Record<string, Record<string, readonly Role[]>>
 
 export type Entity = keyof typeof permissions

@@ -1,5 +1,6 @@
 import { auditModule } from './audit/audit.module.ts'
 import type { DemoContext } from './demo/demo.ts'
+import { directoryModule } from './directory/directory.module.ts'
 import type { AppDeps, ZodApp } from './http/app.ts'
 import { identityModule } from './identity/identity.module.ts'
 
@@ -14,4 +15,4 @@ export interface RelaisModule {
   seedDemo?(context: DemoContext): Promise<void>
 }
 
-export const modules: RelaisModule[] = [identityModule, auditModule]
+export const modules: RelaisModule[] = [identityModule, auditModule, directoryModule]
