@@ -43,7 +43,9 @@ export const apiErrorSchema = z
           values: z
             .record(z.string(), z.union([z.string(), z.number()]))
             .optional()
-            .describe('The limits behind the message (minimum, maximum, allowed, ...), for clients that word it themselves'),
+            .describe(
+              'The limits behind the message (minimum, maximum, allowed, ...), for clients that word it themselves',
+            ),
         }),
       )
       .optional(),

@@ -111,7 +111,14 @@ function fieldErrors(
 }
 
 const knownIssueCodes = new Set(['invalid_type', 'too_small', 'too_big', 'invalid_format', 'invalid_value'])
-const customFieldCodes = new Set(['range_inverted', 'taken'])
+const customFieldCodes = new Set([
+  'range_inverted',
+  'taken',
+  'required',
+  'lat_lng_together',
+  'required_with_municipality',
+  'unknown_place',
+])
 
 export function sendError(reply: FastifyReply, response: ReturnType<typeof toErrorResponse>) {
   if (response.retryAfterSeconds !== undefined)

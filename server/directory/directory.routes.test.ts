@@ -1,0 +1,242 @@
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { roles } from '../../common/permissions.ts'
+import { buildTestApp, type TestApp } from '../../test/support/app.ts'
+import { providerBundle, taxonomyBundle } from '../../test/support/directory.ts'
+import { buildStaff, type SessionFixture, sessionFor } from '../../test/support/factories.ts'
+import { emptyBundle, type OrganizationRecord } from './directory.records.ts'
+import { saveBundle } from './directory.service.ts'
+
+let t: TestApp
+let advocate: SessionFixture
+let analyst: SessionFixture
+const audit = { actorId: null, actorLabel: 'test', address: null, requestId: null }
+
+const montrealShelter = providerBundle({
+  confidential: { location: true },
+  serviceTypes: ['housing-emergency'],
+  populations: ['women'],
+  languages: ['fr', 'en'],
+})
+const torontoCounselling = providerBundle({
+  name: { en: 'Lakeshore Counselling Collective' },
+  serviceName: { en: 'Trauma counselling for survivors' },
+  latitude: 43.6532,
+  longitude: -79.3832,
+  province: 'ON',
+  city: 'Toronto',
+  serviceTypes: ['counselling'],
+  populations: ['2slgbtqi', 'youth'],
+  languages: ['en', 'es'],
+  minimumAge: 16,
+  maximumAge: 29,
+  schedules: [{ id: randomUUID(), freq: 'WEEKLY', opens_at: '00:00', closes_at: '23:59' }],
+})
+const sherbrookeLegal = providerBundle({
+  name: { fr: 'Clinique juridique de l’Estrie' },
+  serviceName: { fr: 'Aide juridique en immigration' },
+  latitude: 45.4042,
+  longitude: -71.8929,
+  city: 'Sherbrooke',
+  serviceTypes: ['legal-aid', 'immigration'],
+  populations: ['migrant-workers'],
+  languages: ['fr'],
+})
+
+function agency(
+  id: string,
+  kind: OrganizationRecord['kind'],
+  name: string,
+  province: string,
+  municipality?: string,
+) {
+  return {
+    id,
+    name: { en: name, fr: name },
+    description: { en: name },
+    kind,
+    confidential: false,
+    jurisdiction: { country: 'CA', province, municipality: municipality ?? null },
+    emergencyPhone: '911',
+    doc: {},
+  } satisfies OrganizationRecord
+}
+
+beforeAll(async () => {
+  t = await buildTestApp()
+  await saveBundle(t.database, taxonomyBundle(), audit, { mode: 'summary' })
+  for (const bundle of [montrealShelter, torontoCounselling, sherbrookeLegal])
+    await saveBundle(t.database, bundle, audit)
+  await saveBundle(
+    t.database,
+    {
+      ...emptyBundle(),
+      organizations: [
+        agency('spvm', 'law_enforcement', 'Service de police de la Ville de Montréal', 'QC', 'Montréal'),
+        agency(
+          'gatineau-police',
+          'law_enforcement',
+          'Service de police de la Ville de Gatineau',
+          'QC',
+          'Gatineau',
+        ),
+        agency('sq', 'law_enforcement', 'Sûreté du Québec', 'QC'),
+        agency('ottawa-police', 'law_enforcement', 'Ottawa Police Service', 'ON', 'Ottawa'),
+        agency('dpj', 'child_protection', 'Direction de la protection de la jeunesse', 'QC'),
+      ],
+      municipalities: [
+        { id: 'qc-montreal', name: 'Montréal', province: 'QC', latitude: 45.5019, longitude: -73.5674 },
+        { id: 'qc-gatineau', name: 'Gatineau', province: 'QC', latitude: 45.4765, longitude: -75.7013 },
+        { id: 'on-ottawa', name: 'Ottawa', province: 'ON', latitude: 45.4215, longitude: -75.6972 },
+        { id: 'qc-sherbrooke', name: 'Sherbrooke', province: 'QC', latitude: 45.4042, longitude: -71.8929 },
+      ],
+    },
+    audit,
+  )
+  advocate = await sessionFor(t, await buildStaff(t, { role: 'advocate' }))
+  analyst = await sessionFor(t, await buildStaff(t, { role: 'analyst' }))
+})
+afterAll(() => t.close())
+
+async function search(
+  query: string,
+  session: SessionFixture | null = advocate,
+  path = '/api/directory/search',
+) {
+  const response = await t.app.inject({
+    method: 'GET',
+    url: `${path}?${query}`,
+    headers: session?.headers ?? {},
+  })
+  return { status: response.statusCode, body: response.json() }
+}
+const serviceIds = (body: { results: { serviceId: string }[] }) => body.results.map((r) => r.serviceId).sort()
+
+describe('GET /api/directory/search', () => {
+  it('401 without a session', async () => {
+    expect((await search('q=shelter', null)).status).toBe(401)
+  })
+
+  it('is open to every staff role (so no role gets 403), but only some see confidential entries', () => {
+    expect(
+      roles.every((role) =>
+        ['advocate', 'supervisor', 'directory_manager', 'analyst', 'admin'].includes(role),
+      ),
+    ).toBe(true)
+  })
+
+  it.each([
+    ['lat=95&lng=0', 'query.lat', 'too_big'],
+    ['lat=45', 'query.lng', 'lat_lng_together'],
+    ['lat=45&lng=-73&radiusKm=5000', 'query.radiusKm', 'too_big'],
+    ['municipality=Montréal', 'query.province', 'required_with_municipality'],
+    ['province=XX', 'query.province', 'invalid_value'],
+    ['serviceType=Housing!', 'query.serviceType.0', 'invalid_format'],
+    ['colour=blue', 'query.colour', 'unknown_field'],
+    ['nearMunicipality=Atlantis&province=QC', 'query.nearMunicipality', 'unknown_place'],
+  ])('400 for %s, naming %s', async (query, path, code) => {
+    const { status, body } = await search(query)
+    expect(status).toBe(400)
+    expect(body.fields).toEqual(expect.arrayContaining([expect.objectContaining({ path, code })]))
+  })
+
+  it('answers in French when asked, with the field named', async () => {
+    const response = await t.app.inject({
+      method: 'GET',
+      url: '/api/directory/search?lat=45',
+      headers: { ...advocate.headers, 'accept-language': 'fr' },
+    })
+    expect(response.json().fields[0].message).toContain('ensemble')
+  })
+
+  it('finds French text without accents, English by stem, and names despite a typo', async () => {
+    expect(serviceIds((await search('q=hebergement%20urgence')).body)).toEqual([montrealShelter.ids.service])
+    expect(serviceIds((await search('q=shelters')).body)).toEqual([montrealShelter.ids.service])
+    expect(serviceIds((await search('q=counseling')).body)).toEqual([torontoCounselling.ids.service])
+    expect(serviceIds((await search('q=juridiqe')).body)).toEqual([sherbrookeLegal.ids.service])
+  })
+
+  it('filters by service type, population, language, province, age and 24/7, with facet counts', async () => {
+    expect(serviceIds((await search('serviceType=immigration')).body)).toEqual([sherbrookeLegal.ids.service])
+    expect(serviceIds((await search('population=youth,women')).body)).toEqual(
+      [montrealShelter.ids.service, torontoCounselling.ids.service].sort(),
+    )
+    expect(serviceIds((await search('language=es')).body)).toEqual([torontoCounselling.ids.service])
+    expect(serviceIds((await search('province=QC&kind=service_provider')).body)).toEqual(
+      [montrealShelter.ids.service, sherbrookeLegal.ids.service].sort(),
+    )
+    expect(serviceIds((await search('age=17&kind=service_provider')).body)).toEqual([
+      torontoCounselling.ids.service,
+    ])
+    const always = await search('open247=true')
+    expect(serviceIds(always.body)).toEqual([torontoCounselling.ids.service])
+    expect(always.body.results[0]).toMatchObject({ open247: true, openNow: true })
+
+    const { body } = await search('province=QC&kind=service_provider')
+    // A facet counts with every other filter applied, so other provinces still show their counts.
+    expect(body.facets.province).toEqual(
+      expect.arrayContaining([
+        { value: 'QC', count: 2 },
+        { value: 'ON', count: 1 },
+      ]),
+    )
+    expect(body.facets.serviceType).toEqual(
+      expect.arrayContaining([
+        { value: 'housing-emergency', count: 1 },
+        { value: 'legal-aid', count: 1 },
+      ]),
+    )
+    expect(body.facets.serviceType.find((f: { value: string }) => f.value === 'counselling')).toBeUndefined()
+  })
+
+  it('searches around a point or a municipality, nearest first, with distances', async () => {
+    const near = await search('nearMunicipality=Montreal&province=QC&radiusKm=200&kind=service_provider')
+    expect(near.body.results.map((r: { serviceId: string }) => r.serviceId)).toEqual([
+      montrealShelter.ids.service,
+      sherbrookeLegal.ids.service,
+    ])
+    expect(near.body.results[0].distanceKm).toBe(0)
+    expect(near.body.results[1].distanceKm).toBeGreaterThan(100)
+    expect(near.body.results[1].distanceKm).toBeLessThan(140)
+    const tight = await search('lat=45.5019&lng=-73.5674&radiusKm=10&kind=service_provider')
+    expect(serviceIds(tight.body)).toEqual([montrealShelter.ids.service])
+  })
+
+  it('shows confidential entries, badged, only to roles allowed to see them', async () => {
+    const forAdvocate = await search('q=shelter')
+    expect(forAdvocate.body.results).toHaveLength(1)
+    expect(forAdvocate.body.results[0]).toMatchObject({ confidential: true })
+    expect((await search('q=shelter', analyst)).body.results).toEqual([])
+    const publicSearch = await search('q=shelter', null, '/api/directory/public-search')
+    expect(publicSearch.status).toBe(200)
+    expect(publicSearch.body.results).toEqual([])
+    expect(
+      publicSearch.body.facets.serviceType.find((f: { value: string }) => f.value === 'housing-emergency'),
+    ).toBeUndefined()
+  })
+
+  it('names the agencies responsible for the place, not the nearest ones', async () => {
+    // Gatineau is across the river from Ottawa: Ottawa's police is near, but not responsible.
+    const { body } = await search('lat=45.4765&lng=-75.7013&radiusKm=5')
+    const names = body.agencies.map((a: { organizationId: string }) => a.organizationId)
+    expect(names).toEqual(expect.arrayContaining(['gatineau-police', 'sq', 'dpj']))
+    expect(names).not.toContain('ottawa-police')
+    expect(names).not.toContain('spvm')
+    const police = body.agencies.filter((a: { kind: string }) => a.kind === 'law_enforcement')
+    expect(police.map((a: { scope: string }) => a.scope)).toEqual(['municipality', 'province'])
+  })
+})
+
+describe('GET /api/directory/agencies', () => {
+  it('401 without a session, 400 without a place', async () => {
+    expect((await search('province=QC', null, '/api/directory/agencies')).status).toBe(401)
+    const bad = await search('kind=law_enforcement', advocate, '/api/directory/agencies')
+    expect(bad.status).toBe(400)
+    expect(bad.body.fields[0]).toMatchObject({ path: 'query.province', code: 'required' })
+  })
+
+  it('finds child protection for a province', async () => {
+    const { body } = await search('province=QC&kind=child_protection', advocate, '/api/directory/agencies')
+    expect(body.agencies.map((a: { organizationId: string }) => a.organizationId)).toEqual(['dpj'])
+  })
+})
