@@ -52,6 +52,21 @@ const envSchema = z.object({
     .string()
     .regex(/^[0-9+\-\s]{2,20}$/, 'must be a telephone number such as 911 or 112')
     .default('911'),
+  RELAIS_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  RELAIS_MAIL_FROM: z
+    .string()
+    .regex(
+      /^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/,
+      'must be an address such as Relais <relais@example.org>',
+    )
+    .optional(),
+  RELAIS_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  RELAIS_VERIFY_ORGANIZATION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  RELAIS_VERIFY_SERVICE_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  RELAIS_VERIFY_LOCATION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   RELAIS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
@@ -73,6 +88,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new EnvError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`))
   }
   const env = parsed.data
+  if (env.RELAIS_SMTP_URL && !env.RELAIS_MAIL_FROM)
+    throw new EnvError(['RELAIS_MAIL_FROM: required when RELAIS_SMTP_URL is set'])
   if (env.NODE_ENV === 'production') {
     const problems: string[] = []
     if (env.RELAIS_DEMO) problems.push('RELAIS_DEMO: demo accounts are refused when NODE_ENV=production')

@@ -1,9 +1,11 @@
 import type { RelaisModule } from '../modules.ts'
+import { registerDirectoryCurationRoutes } from './directory.curation.routes.ts'
 import { registerDirectorySearchRoutes } from './directory.routes.ts'
 
 export const directoryModule: RelaisModule = {
   name: 'directory',
   registerRoutes(app, deps) {
     registerDirectorySearchRoutes(app, deps)
+    registerDirectoryCurationRoutes(app, deps)
   },
 }

@@ -1,0 +1,233 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildTestApp, type TestApp } from '../../test/support/app.ts'
+import { taxonomyBundle } from '../../test/support/directory.ts'
+import { buildStaff, type SessionFixture, sessionFor } from '../../test/support/factories.ts'
+import { saveBundle } from './directory.service.ts'
+
+let t: TestApp
+let manager: SessionFixture
+let advocate: SessionFixture
+let analyst: SessionFixture
+
+beforeAll(async () => {
+  t = await buildTestApp()
+  await saveBundle(
+    t.database,
+    taxonomyBundle(),
+    { actorId: null, actorLabel: 'test', address: null, requestId: null },
+    { mode: 'summary' },
+  )
+  await saveBundle(
+    t.database,
+    {
+      ...taxonomyBundle(),
+      taxonomies: [],
+      taxonomyTerms: [],
+      municipalities: [
+        { id: 'qc-quebec', name: 'Québec', province: 'QC', latitude: 46.8139, longitude: -71.208 },
+      ],
+    },
+    { actorId: null, actorLabel: 'test', address: null, requestId: null },
+  )
+  manager = await sessionFor(t, await buildStaff(t, { role: 'directory_manager' }))
+  advocate = await sessionFor(t, await buildStaff(t, { role: 'advocate' }))
+  analyst = await sessionFor(t, await buildStaff(t, { role: 'analyst' }))
+})
+afterAll(() => t.close())
+
+const send = (method: 'POST' | 'PUT', url: string, session: SessionFixture | null, payload: unknown) =>
+  t.app.inject({
+    method,
+    url,
+    headers: { 'content-type': 'application/json', ...(session?.headers ?? {}) },
+    payload: JSON.stringify(payload),
+  })
+const get = (url: string, session: SessionFixture | null) =>
+  t.app.inject({ method: 'GET', url, headers: session?.headers ?? {} })
+
+const organization = {
+  name: { fr: 'Maison d’hébergement L’Éclaircie' },
+  description: { fr: 'Hébergement sécuritaire pour femmes.' },
+  confidential: true,
+  email: 'accueil@eclaircie.example.org',
+  phone: '418-555-0123',
+}
+
+describe('POST /api/directory/organizations', () => {
+  it('401 without a session', async () => {
+    expect((await send('POST', '/api/directory/organizations', null, organization)).statusCode).toBe(401)
+  })
+  it('403 for roles that may not curate, even with a valid CSRF token', async () => {
+    for (const session of [advocate, analyst]) {
+      const response = await send('POST', '/api/directory/organizations', session, organization)
+      expect(response.statusCode).toBe(403)
+      expect(response.json().code).toBe('forbidden')
+    }
+  })
+  it('403 without the CSRF token', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/directory/organizations',
+      headers: { 'content-type': 'application/json', cookie: manager.cookie },
+      payload: JSON.stringify(organization),
+    })
+    expect(response.json().code).toBe('csrf_invalid')
+  })
+  it('400 naming each bad field, and nothing is written', async () => {
+    const before = await t.database.db.selectFrom('directory_organization').select('id').execute()
+    const response = await send('POST', '/api/directory/organizations', manager, {
+      name: { en: '', fr: null },
+      email: 'not an email',
+      jurisdiction: { province: 'ZZ' },
+      colour: 'red',
+    })
+    expect(response.statusCode).toBe(400)
+    const paths = response.json().fields.map((field: { path: string }) => field.path)
+    expect(paths).toEqual(expect.arrayContaining(['name.en', 'email', 'jurisdiction.province', 'colour']))
+    expect(await t.database.db.selectFrom('directory_organization').select('id').execute()).toEqual(before)
+  })
+})
+
+describe('curating a provider', () => {
+  it('creates an organization, a location and a service in French, and the search finds them', async () => {
+    const created = await send('POST', '/api/directory/organizations', manager, organization)
+    expect(created.statusCode).toBe(201)
+    const organizationId = created.json().id as string
+    expect(created.json().organization).toMatchObject({
+      name: { en: null, fr: 'Maison d’hébergement L’Éclaircie' },
+      confidential: true,
+      phone: '418-555-0123',
+      abilities: { edit: true, verify: true },
+    })
+
+    const location = await send('POST', '/api/directory/locations', manager, {
+      organizationId,
+      name: { fr: 'Maison principale' },
+      confidential: true,
+      address: { address1: '12 rue des Érables', city: 'Quebec', province: 'QC', postalCode: 'G1R 1A1' },
+    })
+    expect(location.statusCode).toBe(201)
+    const locationId = location.json().id as string
+    // No coordinates given: the municipality's centre is used.
+    expect(location.json().organization.locations[0]).toMatchObject({ latitude: 46.8139, longitude: -71.208 })
+
+    const bad = await send('POST', '/api/directory/services', manager, {
+      organizationId,
+      name: { fr: 'Hébergement' },
+      serviceTypes: ['housing-emergency', 'space-travel'],
+      locationIds: ['elsewhere'],
+    })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json().fields[0]).toMatchObject({ path: 'serviceTypes.1', code: 'unknown_code' })
+
+    const service = await send('POST', '/api/directory/services', manager, {
+      organizationId,
+      name: { fr: 'Hébergement d’urgence 24/7' },
+      description: { fr: 'Accueil jour et nuit.' },
+      serviceTypes: ['housing-emergency'],
+      populations: ['women'],
+      languages: ['fr', 'en'],
+      locationIds: [locationId],
+      hours: [{ days: ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'], opens: '00:00', closes: '23:59' }],
+      referralStatus: 'waitlist',
+      minimumAge: 18,
+    })
+    expect(service.statusCode).toBe(201)
+    const serviceId = service.json().id as string
+
+    const found = await get('/api/directory/search?q=hebergement&open247=true', advocate)
+    expect(found.json().results.map((r: { serviceId: string }) => r.serviceId)).toEqual([serviceId])
+    expect(found.json().results[0]).toMatchObject({
+      confidential: true,
+      referralStatus: 'waitlist',
+      name: 'Hébergement d’urgence 24/7',
+    })
+    expect((await get('/api/directory/search?q=hebergement', analyst)).json().results).toEqual([])
+    // Only the roles allowed confidential entries see this organization at all.
+    expect((await get(`/api/directory/organizations/${organizationId}`, analyst)).statusCode).toBe(404)
+    expect((await get(`/api/directory/organizations/${organizationId}`, advocate)).json().abilities).toEqual({
+      edit: false,
+      verify: false,
+    })
+
+    const updated = await send('PUT', `/api/directory/services/${serviceId}`, manager, {
+      organizationId,
+      name: { fr: 'Hébergement d’urgence 24/7', en: 'Emergency shelter 24/7' },
+      serviceTypes: ['housing-emergency', 'counselling'],
+      populations: ['women'],
+      languages: ['fr', 'en'],
+      locationIds: [locationId],
+      referralStatus: 'accepting',
+    })
+    expect(updated.statusCode).toBe(200)
+    expect(updated.json().organization.services[0]).toMatchObject({
+      name: { en: 'Emergency shelter 24/7', fr: 'Hébergement d’urgence 24/7' },
+      serviceTypes: ['housing-emergency', 'counselling'],
+      referralStatus: 'accepting',
+      hours: [],
+    })
+    const events = await t.database.db
+      .selectFrom('audit_event')
+      .select(['action', 'entity_type', 'actor_label'])
+      .where('entity_id', 'in', [organizationId, locationId, serviceId])
+      .orderBy('seq')
+      .execute()
+    expect(events.map((e) => `${e.action} ${e.entity_type}`)).toEqual([
+      'directory.created organization',
+      'directory.created location',
+      'directory.created service',
+      'directory.updated service',
+    ])
+  })
+
+  it('404 for an unknown entry', async () => {
+    const response = await send('PUT', '/api/directory/organizations/nope', manager, organization)
+    expect(response.statusCode).toBe(404)
+  })
+})
+
+describe('verification', () => {
+  it('403 for an advocate; 400 for a bad outcome', async () => {
+    expect((await get('/api/directory/verification-queue', advocate)).statusCode).toBe(403)
+    const bad = await send('POST', '/api/directory/verifications', manager, {
+      entityType: 'service',
+      entityId: 'x',
+      outcome: 'fine',
+    })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json().fields[0].path).toBe('outcome')
+  })
+
+  it('queues never-verified entries, logs a check with who and when, and a closed service leaves the search', async () => {
+    const created = await send('POST', '/api/directory/organizations', manager, {
+      name: { en: 'Northern Lights Legal Clinic' },
+    })
+    const organizationId = created.json().id as string
+    const service = await send('POST', '/api/directory/services', manager, {
+      organizationId,
+      name: { en: 'Legal clinic for migrant workers' },
+    })
+    const serviceId = service.json().id as string
+
+    const queue = await get('/api/directory/verification-queue?entityType=service', manager)
+    expect(queue.statusCode).toBe(200)
+    expect(queue.json().entries.map((e: { id: string }) => e.id)).toContain(serviceId)
+
+    const checked = await send('POST', '/api/directory/verifications', manager, {
+      entityType: 'service',
+      entityId: serviceId,
+      outcome: 'closed',
+      note: 'Phone disconnected; website says closed.',
+    })
+    expect(checked.statusCode).toBe(201)
+    const after = await get('/api/directory/verification-queue?entityType=service', manager)
+    expect(after.json().entries.map((e: { id: string }) => e.id)).not.toContain(serviceId)
+    const view = (await get(`/api/directory/organizations/${organizationId}`, manager)).json()
+    expect(view.services[0].status).toBe('defunct')
+    expect(view.services[0].verification.history[0]).toMatchObject({
+      outcome: 'closed',
+      verifiedBy: expect.stringContaining('Test'),
+    })
+    expect((await get('/api/directory/search?q=migrant', advocate)).json().results).toEqual([])
+  })
+})
