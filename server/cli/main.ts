@@ -5,6 +5,7 @@ import { emailSchema, roleSchema } from '../../common/contracts/identity.ts'
 import { type AuditContext, verifyAuditChain } from '../audit/audit.store.ts'
 import { type Env, EnvError, loadEnv } from '../config/env.ts'
 import { migrate } from '../db/migrate.ts'
+import { runDirectoryImport } from '../directory/import/cli.ts'
 import { AppError } from '../http/errors.ts'
 import { createIdentityService, identityConfigFor } from '../identity/identity.service.ts'
 import { findUserByEmail } from '../identity/identity.store.ts'
@@ -23,6 +24,7 @@ Commands:
   user create           Create a staff account
   user disable          Disable a staff account and end its sessions
   audit verify          Check that the audit trail has not been altered
+  directory import      Import directory entries (HSDS JSON, HSDS CSV datapackage, spreadsheet)
 
 Run "relais <command> --help" for a command's options. Configuration comes from environment
 variables (see README.md).`,
@@ -45,6 +47,17 @@ Disables the account and ends all its sessions at once.`,
 
 Walks the hash chain of the audit trail and names the first event that was altered or removed.
 Exits 0 when the chain is intact, 1 otherwise.`,
+  'directory import': `Usage: relais directory import FILE [--format F] [--partial] [--language en|fr] [--lang en|fr]
+
+Imports referral directory entries, creating new ones and updating those whose id exists; each
+changed field is recorded as HSDS metadata. FILE is an HSDS 3.1 JSON file (one object, an array, or
+an API page), a folder holding an HSDS tabular datapackage.json and its CSV files, or a Relais
+spreadsheet CSV (docs/directory-spreadsheet.md).
+  --format F       auto (default), hsds-json, hsds-csv or spreadsheet
+  --partial        Import the valid entries and report the others (default: import nothing if any has an error)
+  --language L     Language of text the file does not mark (en by default)
+  --lang L         Language of the messages (en or fr)
+Exits 1, listing every error with its place and field, when the file has errors and nothing was imported.`,
 }
 
 function parse(args: string[], options: Record<string, { type: 'string' | 'boolean' }>) {
@@ -80,7 +93,10 @@ async function withDatabase<T>(
 /** Runs one CLI command; returns the exit code. */
 export async function main(argv: string[], out = console): Promise<number> {
   const [first, second] = argv
-  const command = first === 'user' || first === 'audit' ? `${first} ${second ?? ''}`.trim() : (first ?? '')
+  const command =
+    first === 'user' || first === 'audit' || first === 'directory'
+      ? `${first} ${second ?? ''}`.trim()
+      : (first ?? '')
   const rest = argv.slice(command.split(' ').length)
   try {
     if (!command || command === '--help' || command === '-h' || command === 'help') {
@@ -186,6 +202,33 @@ export async function main(argv: string[], out = console): Promise<number> {
         )
         return 1
       }
+      case 'directory import': {
+        const { values: flags, positionals } = parseWithFile(rest, {
+          format: { type: 'string' },
+          partial: { type: 'boolean' },
+          language: { type: 'string' },
+          lang: { type: 'string' },
+        })
+        if (flags.help) return printHelp(out, command)
+        const [file, ...extra] = positionals
+        if (!file) throw new UsageError('FILE is required')
+        if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`)
+        const format = required(
+          z.enum(['auto', 'hsds-json', 'hsds-csv', 'spreadsheet']),
+          flags.format ?? 'auto',
+          'format',
+        )
+        const language = required(z.enum(['en', 'fr']), flags.language ?? 'en', 'language')
+        const lang = required(z.enum(['en', 'fr']), flags.lang ?? 'en', 'lang')
+        const env = loadEnv()
+        return await withDatabase(env, (database) =>
+          runDirectoryImport(
+            database,
+            { file, format, partial: Boolean(flags.partial), language, lang },
+            out,
+          ),
+        )
+      }
     }
     throw new UsageError(`unknown command "${command}"`)
   } catch (error) {
@@ -205,6 +248,23 @@ export async function main(argv: string[], out = console): Promise<number> {
     }
     out.error(`relais: ${(error as Error).message}`)
     return 1
+  }
+}
+
+function parseWithFile(args: string[], options: Record<string, { type: 'string' | 'boolean' }>) {
+  try {
+    const parsed = parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: true,
+    })
+    return {
+      values: parsed.values as Record<string, string | boolean | undefined>,
+      positionals: parsed.positionals,
+    }
+  } catch (error) {
+    throw new UsageError((error as Error).message)
   }
 }
 
