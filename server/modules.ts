@@ -3,6 +3,7 @@ import type { DemoContext } from './demo/demo.ts'
 import { directoryModule } from './directory/directory.module.ts'
 import type { AppDeps, ZodApp } from './http/app.ts'
 import { identityModule } from './identity/identity.module.ts'
+import { surveyModule } from './survey/survey.module.ts'
 
 /**
  * A domain module: its routes, and optionally its share of the demo data. Migrations live in its
@@ -15,4 +16,4 @@ export interface RelaisModule {
   seedDemo?(context: DemoContext): Promise<void>
 }
 
-export const modules: RelaisModule[] = [identityModule, auditModule, directoryModule]
+export const modules: RelaisModule[] = [identityModule, auditModule, directoryModule, surveyModule]

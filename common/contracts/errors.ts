@@ -19,6 +19,10 @@ export const apiErrorCodes = [
   'session_expired',
   'internal_error',
   'service_unavailable',
+  'survey_link_unknown',
+  'survey_link_expired',
+  'survey_link_used',
+  'mail_not_configured',
 ] as const
 export type ApiErrorCode = (typeof apiErrorCodes)[number]
 

@@ -1,0 +1,115 @@
+import nodemailer from 'nodemailer'
+import type SMTPTransport from 'nodemailer/lib/smtp-transport'
+import type { Env } from '../config/env.ts'
+import type { Translator } from '../http/i18n.ts'
+
+export interface OutgoingMail {
+  to: string
+  subject: string
+  text: string
+}
+
+/** The outgoing mail server, when one is configured. */
+export interface Mailer {
+  readonly configured: boolean
+  /** Resolves only when the server accepted the message for this recipient; rejects otherwise. */
+  send(mail: OutgoingMail): Promise<void>
+  close(): void
+}
+
+/** A mailer over SMTP from RELAIS_SMTP_URL; without it, `configured` is false and nothing is sent. */
+export function createMailer(env: Env): Mailer {
+  const url = env.RELAIS_SMTP_URL
+  if (!url || !env.RELAIS_MAIL_FROM) {
+    return {
+      configured: false,
+      async send() {
+        throw new Error('no outgoing mail server is configured')
+      },
+      close() {},
+    }
+  }
+  const options: SMTPTransport.Options & { url: string } = {
+    url,
+    // A server that does not answer fails the attempt quickly; the recipient is retried later.
+    connectionTimeout: 15_000,
+    greetingTimeout: 15_000,
+    socketTimeout: 30_000,
+  }
+  const transport = nodemailer.createTransport(options)
+  const from = env.RELAIS_MAIL_FROM
+  return {
+    configured: true,
+    async send(mail) {
+      const info = await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text })
+      const accepted = (info.accepted as (string | { address: string })[]).map((address) =>
+        typeof address === 'string' ? address : address.address,
+      )
+      if (!accepted.some((address) => address.toLowerCase() === mail.to.toLowerCase())) {
+        throw new Error(info.response || 'the mail server did not accept the recipient')
+      }
+    },
+    close() {
+      transport.close()
+    },
+  }
+}
+
+/** The address people reach Relais at, without a trailing slash. */
+export function publicUrlOf(env: Env): string {
+  if (env.RELAIS_PUBLIC_URL) return env.RELAIS_PUBLIC_URL.replace(/\/+$/, '')
+  const host = env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST
+  return `http://${host}:${env.PORT}`
+}
+
+/**
+ * The survey email: the provider's language first, then the other official language, each with the
+ * link, so a bilingual team reads it in either.
+ */
+export function composeSurveyMail(
+  translator: Translator,
+  {
+    language,
+    title,
+    message,
+    link,
+    expiresAt,
+    organizationName,
+  }: {
+    language: 'en' | 'fr'
+    title: string
+    message: { en: string; fr: string }
+    link: string
+    expiresAt: Date
+    organizationName: string
+  },
+): { subject: string; text: string } {
+  const part = (lang: 'en' | 'fr') =>
+    [
+      translator.t(lang, 'survey:email.greeting', { organization: organizationName }),
+      '',
+      message[lang],
+      '',
+      translator.t(lang, 'survey:email.link', {
+        date: new Intl.DateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', {
+          dateStyle: 'long',
+          timeZone: 'America/Toronto',
+        }).format(expiresAt),
+      }),
+      link,
+      '',
+      translator.t(lang, 'survey:email.once'),
+    ].join('\n')
+  const other = language === 'fr' ? 'en' : 'fr'
+  return {
+    subject: title,
+    text: [
+      part(language),
+      '',
+      '-----',
+      translator.t(other, 'survey:email.otherLanguage'),
+      '',
+      part(other),
+    ].join('\n'),
+  }
+}
