@@ -117,6 +117,14 @@ export const directoryResult = z.object({
 })
 export type DirectoryResult = z.infer<typeof directoryResult>
 
+export const termSchema = z.object({
+  facet: z.enum(['serviceType', 'population']),
+  code: z.string(),
+  parent: z.string().nullable(),
+  name: z.string(),
+})
+export type FilterTerm = z.infer<typeof termSchema>
+
 export const agencySchema = z.object({
   organizationId: z.string(),
   name: z.string(),

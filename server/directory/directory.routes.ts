@@ -4,12 +4,13 @@ import {
   agencySchema,
   directorySearchQuery,
   directorySearchResponse,
+  termSchema,
 } from '../../common/contracts/directory.ts'
 import { apiErrorSchema } from '../../common/contracts/errors.ts'
 import { can } from '../../common/permissions.ts'
 import { principalOf } from '../http/access.ts'
 import type { AppDeps, ZodApp } from '../http/app.ts'
-import { findResponsibleAgencies, searchDirectory } from './directory.search.ts'
+import { findResponsibleAgencies, listFilterTerms, searchDirectory } from './directory.search.ts'
 
 const errors = { 400: apiErrorSchema, 401: apiErrorSchema, 403: apiErrorSchema }
 const language = (explicit: 'en' | 'fr' | undefined, locale: string) =>
@@ -53,6 +54,22 @@ export function registerDirectorySearchRoutes(app: ZodApp, { database }: AppDeps
         includeConfidential: false,
         lang: language(request.query.lang, request.locale),
       }),
+  )
+
+  app.get(
+    '/api/directory/terms',
+    {
+      config: { access: { kind: 'public' } },
+      schema: {
+        tags: ['directory'],
+        summary: 'Service types and populations to filter on, named in the caller’s language',
+        querystring: z.strictObject({ lang: z.enum(['en', 'fr']).optional() }),
+        response: { 200: z.object({ terms: z.array(termSchema) }), 400: apiErrorSchema },
+      },
+    },
+    async (request) => ({
+      terms: await listFilterTerms(database.db, language(request.query.lang, request.locale)),
+    }),
   )
 
   app.get(

@@ -138,6 +138,31 @@ function phonesOf(...docs: (HsdsDoc | null)[]): string[] {
   return [...new Set(numbers.filter(Boolean))]
 }
 
+const weekdays = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU']
+const everyDay = { en: 'Every day', fr: 'Tous les jours' }
+// 2024-01-01 was a Monday: day i of the week is 2024-01-0(i+1).
+const dayName = (index: number, lang: Lang) =>
+  new Intl.DateTimeFormat(lang === 'fr' ? 'fr-CA' : 'en-CA', { weekday: 'short', timeZone: 'UTC' }).format(
+    new Date(Date.UTC(2024, 0, 1 + index)),
+  )
+
+/** "MO,TU,WE,TH,FR,SU" as "Mon–Fri, Sun" (or "lun.–ven., dim."). */
+export function dayRanges(byday: string, lang: Lang): string {
+  const indexes = [...new Set(byday.split(',').map((day) => weekdays.indexOf(day.trim().toUpperCase())))]
+    .filter((index) => index >= 0)
+    .sort((a, b) => a - b)
+  if (indexes.length === 7) return everyDay[lang]
+  const runs: [number, number][] = []
+  for (const index of indexes) {
+    const last = runs.at(-1)
+    if (last && index === last[1] + 1) last[1] = index
+    else runs.push([index, index])
+  }
+  return runs
+    .map(([from, to]) => (from === to ? dayName(from, lang) : `${dayName(from, lang)}–${dayName(to, lang)}`))
+    .join(', ')
+}
+
 function hoursOf(lang: Lang, ...docs: (HsdsDoc | null)[]): string[] {
   for (const doc of docs) {
     const schedules = Array.isArray(doc?.schedules) ? (doc.schedules as Record<string, unknown>[]) : []
@@ -145,7 +170,9 @@ function hoursOf(lang: Lang, ...docs: (HsdsDoc | null)[]): string[] {
     return schedules.map((schedule) => {
       if (typeof schedule.description === 'string' && schedule.description) return schedule.description
       const days =
-        typeof schedule.byday === 'string' ? schedule.byday : lang === 'fr' ? 'tous les jours' : 'every day'
+        typeof schedule.byday === 'string' && schedule.byday
+          ? dayRanges(schedule.byday, lang)
+          : everyDay[lang]
       return `${days} ${String(schedule.opens_at ?? '').slice(0, 5)}–${String(schedule.closes_at ?? '').slice(0, 5)}`
     })
   }
@@ -387,4 +414,22 @@ export async function findResponsibleAgencies(
     },
     scope: row.scope,
   }))
+}
+
+/** The Relais service types and populations, parents first, named in the language asked for. */
+export async function listFilterTerms(db: Db, lang: Lang) {
+  const rows = await db
+    .selectFrom('directory_taxonomy_term')
+    .select(['id', 'taxonomy_id', 'code', 'parent_id', 'name_en', 'name_fr'])
+    .where('taxonomy_id', 'in', [SERVICE_TYPE, POPULATION])
+    .orderBy('taxonomy_id')
+    .orderBy('id')
+    .execute()
+  const terms = rows.map((row) => ({
+    facet: row.taxonomy_id === SERVICE_TYPE ? ('serviceType' as const) : ('population' as const),
+    code: row.code ?? row.id,
+    parent: row.parent_id ? row.parent_id.slice(row.parent_id.indexOf(':') + 1) : null,
+    name: pick(lang, row.name_en, row.name_fr),
+  }))
+  return terms.sort((a, b) => a.name.localeCompare(b.name, lang))
 }

@@ -129,9 +129,13 @@ function SignedIn({ permissions }: { permissions: string[] }) {
   const allowed = sections.filter(
     (section) => !section.permission || permissions.includes(section.permission),
   )
-  const current = allowed.find((section) => section.path === path) ?? allowed[0]!
+  const current =
+    allowed.find((section) => section.path === path) ??
+    allowed.find((section) => section.path !== '/' && path.startsWith(`${section.path}/`)) ??
+    allowed[0]!
   useEffect(() => {
-    if (current.path !== path) navigate(current.path, { replace: true })
+    if (current.path !== path && !path.startsWith(`${current.path}/`))
+      navigate(current.path, { replace: true })
   }, [current, path])
   const { Page } = current
   return (

@@ -1,8 +1,10 @@
 import type { ComponentType } from 'react'
 import type { Permission } from '../../common/permissions.ts'
 import { AuditPage } from './pages/AuditPage.tsx'
+import { DirectoryPage } from './pages/DirectoryPage.tsx'
 import { HomePage } from './pages/HomePage.tsx'
 import { UsersPage } from './pages/UsersPage.tsx'
+import { VerificationPage } from './pages/VerificationPage.tsx'
 
 /**
  * The console's sections. A module adds its screens here with the permission they need; the
@@ -17,6 +19,13 @@ export interface ConsoleSection {
 
 export const sections: ConsoleSection[] = [
   { path: '/', labelKey: 'nav.home', Page: HomePage },
+  { path: '/directory', labelKey: 'directory:nav.search', permission: 'directory.read', Page: DirectoryPage },
+  {
+    path: '/verification',
+    labelKey: 'directory:nav.verification',
+    permission: 'directory.verify',
+    Page: VerificationPage,
+  },
   { path: '/users', labelKey: 'nav.users', permission: 'user.read', Page: UsersPage },
   { path: '/audit', labelKey: 'nav.audit', permission: 'audit.read', Page: AuditPage },
 ]

@@ -1,4 +1,7 @@
+import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
+import { createApiClient } from '../shared/api.ts'
+import { DirectorySearch } from '../shared/directory/DirectorySearch.tsx'
 import { LanguageSwitcher } from '../shared/LanguageSwitcher.tsx'
 import { QuickExit } from '../shared/QuickExit.tsx'
 
@@ -8,7 +11,17 @@ function emergencyNumber(): string {
 
 /** The public portal's home page. Language changes stay in memory, so history keeps one entry. */
 export function PortalApp() {
-  const { t } = useTranslation('portal')
+  const { t, i18n } = useTranslation('portal')
+  // No session, no CSRF token: the portal only reads public data.
+  const api = useMemo(
+    () =>
+      createApiClient({
+        language: () => i18n.language,
+        csrfToken: () => null,
+        networkMessage: () => i18n.t('common:error.network'),
+      }),
+    [i18n],
+  )
   const helps = ['safety', 'services', 'report', 'languages'] as const
   return (
     <>
@@ -37,6 +50,14 @@ export function PortalApp() {
               <li key={key}>{t(`help.${key}`)}</li>
             ))}
           </ul>
+        </section>
+        <section className="portal-directory">
+          <DirectorySearch
+            api={api}
+            endpoint="/api/directory/public-search"
+            headingLevel={2}
+            intro={t('directory:search.publicIntro')}
+          />
         </section>
         <section aria-labelledby="safety-heading" className="safety">
           <h2 id="safety-heading">{t('safety.heading')}</h2>
