@@ -5,6 +5,7 @@ import { emailSchema, roleSchema } from '../../common/contracts/identity.ts'
 import { type AuditContext, verifyAuditChain } from '../audit/audit.store.ts'
 import { type Env, EnvError, loadEnv } from '../config/env.ts'
 import { migrate } from '../db/migrate.ts'
+import { exportDirectory } from '../directory/hsds/export.ts'
 import { runDirectoryImport } from '../directory/import/cli.ts'
 import { AppError } from '../http/errors.ts'
 import { createIdentityService, identityConfigFor } from '../identity/identity.service.ts'
@@ -25,6 +26,7 @@ Commands:
   user disable          Disable a staff account and end its sessions
   audit verify          Check that the audit trail has not been altered
   directory import      Import directory entries (HSDS JSON, HSDS CSV datapackage, spreadsheet)
+  directory export      Export the directory as HSDS 3.1 (JSON, or CSV datapackage)
 
 Run "relais <command> --help" for a command's options. Configuration comes from environment
 variables (see README.md).`,
@@ -58,6 +60,14 @@ spreadsheet CSV (docs/directory-spreadsheet.md).
   --language L     Language of text the file does not mark (en by default)
   --lang L         Language of the messages (en or fr)
 Exits 1, listing every error with its place and field, when the file has errors and nothing was imported.`,
+  'directory export': `Usage: relais directory export --format hsds-json|hsds-csv --out PATH [--include-confidential]
+
+Exports the referral directory as Open Referral HSDS 3.1 (docs/directory-export.md).
+  --format hsds-json      One JSON file at PATH, with one array per HSDS type
+  --format hsds-csv       A folder at PATH: the HSDS tabular datapackage.json and its CSV files
+  --include-confidential  Also export confidential entries (shelters, ...): FOR BACKUPS ONLY. The
+                          result is then confidential itself and must never be published. Without
+                          it, the export holds exactly what the public directory shows.`,
 }
 
 function parse(args: string[], options: Record<string, { type: 'string' | 'boolean' }>) {
@@ -228,6 +238,26 @@ export async function main(argv: string[], out = console): Promise<number> {
             out,
           ),
         )
+      }
+      case 'directory export': {
+        const flags = parse(rest, {
+          format: { type: 'string' },
+          out: { type: 'string' },
+          'include-confidential': { type: 'boolean' },
+        })
+        if (flags.help) return printHelp(out, command)
+        const format = required(z.enum(['hsds-json', 'hsds-csv']), flags.format, 'format')
+        const target = required(z.string().min(1), flags.out, 'out')
+        const includeConfidential = Boolean(flags['include-confidential'])
+        const env = loadEnv()
+        const summary = await withDatabase(env, (database) =>
+          exportDirectory(database, { format, out: target, includeConfidential }),
+        )
+        out.log(
+          `${includeConfidential ? 'Exported EVERY entry, confidential ones included (keep this backup private)' : 'Exported the public directory'} to ${target}:`,
+        )
+        for (const [type, count] of Object.entries(summary)) out.log(`  ${type}: ${count}`)
+        return 0
       }
     }
     throw new UsageError(`unknown command "${command}"`)
