@@ -18,6 +18,7 @@ export default defineConfig({
       input: {
         portal: path.resolve(import.meta.dirname, 'web/index.html'),
         console: path.resolve(import.meta.dirname, 'web/console/index.html'),
+        survey: path.resolve(import.meta.dirname, 'web/survey/index.html'),
       },
     },
   },

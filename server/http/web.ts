@@ -34,6 +34,7 @@ export async function registerWebApps(app: FastifyInstance, env: Env) {
   }
   const portal = page('index.html')
   const consolePage = page('console/index.html')
+  const surveyPage = page('survey/index.html')
   const sendPage = (reply: FastifyReply, html: string | undefined) => {
     if (!html) throw new AppError('service_unavailable', 503)
     return reply.type('text/html; charset=utf-8').send(html)
@@ -64,4 +65,8 @@ export async function registerWebApps(app: FastifyInstance, env: Env) {
     request.url.split('?')[0]?.endsWith('/') ? sendPage(reply, consolePage) : reply.redirect('/console/'),
   )
   app.get('/console/*', { schema: { hide: true } }, (_request, reply) => sendPage(reply, consolePage))
+  // A provider's one-time survey link: its token is a secret, so these requests are not logged.
+  app.get('/survey/*', { schema: { hide: true }, logLevel: 'warn' }, (_request, reply) =>
+    sendPage(reply, surveyPage),
+  )
 }

@@ -3,6 +3,7 @@ import type { Permission } from '../../common/permissions.ts'
 import { AuditPage } from './pages/AuditPage.tsx'
 import { DirectoryPage } from './pages/DirectoryPage.tsx'
 import { HomePage } from './pages/HomePage.tsx'
+import { SurveysPage } from './pages/SurveysPage.tsx'
 import { UsersPage } from './pages/UsersPage.tsx'
 import { VerificationPage } from './pages/VerificationPage.tsx'
 
@@ -26,6 +27,7 @@ export const sections: ConsoleSection[] = [
     permission: 'directory.verify',
     Page: VerificationPage,
   },
+  { path: '/surveys', labelKey: 'survey:nav', permission: 'survey.manage', Page: SurveysPage },
   { path: '/users', labelKey: 'nav.users', permission: 'user.read', Page: UsersPage },
   { path: '/audit', labelKey: 'nav.audit', permission: 'audit.read', Page: AuditPage },
 ]
