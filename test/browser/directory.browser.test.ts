@@ -130,7 +130,7 @@ describe('directory on the portal', () => {
     await page.getByLabel('Recherche', { exact: true }).fill('hébergement refuge')
     await page.getByRole('button', { name: 'Chercher' }).click()
     await expect.poll(() => page.locator('.result-count').textContent()).toMatch(/service/)
-    const text = await page.locator('main').innerText()
+    const text = (await page.locator('main').textContent()) ?? ''
     for (const secret of ['Refuge confidentiel', 'Maison Havre sûr', 'Safe Harbour', 'Confidentiel'])
       expect(text).not.toContain(secret)
     const facets = await page.locator('.facet').allInnerTexts()
