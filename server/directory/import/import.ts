@@ -64,7 +64,7 @@ export async function detectFormat(file: string): Promise<ImportFormat | undefin
   if (path.basename(file).toLowerCase() === 'datapackage.json') return 'hsds-csv'
   const extension = path.extname(file).toLowerCase()
   if (extension === '.json') return 'hsds-json'
-  if (extension === '.csv' || extension === '.tsv') return 'spreadsheet'
+  if (extension === '.csv') return 'spreadsheet'
   const head = (await readFile(file, 'utf8'))
     .slice(0, 200)
     .replace(/^\uFEFF/, '')
@@ -271,7 +271,7 @@ export async function importDirectory(
     return result({ created: 0, updated: 0, unchanged: 0, rejected }, log.errors.length === 0 || rejected > 0)
 
   const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0, rejected }
-  const batches = batchesOf(bundle, options.batchSize ?? 400)
+  const batches = batchesOf(bundle, options.batchSize ?? 1000)
   const audit = options.audit ?? importAudit
   let done = 0
   options.onProgress?.({ phase: 'write', done, total: writable })
