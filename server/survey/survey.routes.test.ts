@@ -628,3 +628,20 @@ describe('POST /api/survey/responses/:id/approve and /reject', () => {
     expect(search.last_verified_at?.getTime()).toBe(org.last_verified_at?.getTime())
   })
 })
+
+describe('the API documentation', () => {
+  it('describes the survey routes', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/api/docs/openapi.json' })
+    expect(response.statusCode).toBe(200)
+    const paths = Object.keys(response.json().paths)
+    for (const route of [
+      '/api/survey/campaigns',
+      '/api/survey/campaigns/{id}',
+      '/api/survey/campaigns/{id}/send',
+      '/api/survey/responses/{token}',
+      '/api/survey/responses/{id}/approve',
+      '/api/survey/responses/{id}/reject',
+    ])
+      expect(paths, route).toContain(route)
+  })
+})
