@@ -606,8 +606,10 @@ export class HsdsReader {
       )
     )
       return 'organization'
+    // Only a taxonomy's fields, with its uri or version: a taxonomy. A bare id, name and description
+    // is taken as an organization, the commoner thing to import.
     if (
-      has('name') &&
+      has('uri', 'version') &&
       Object.keys(object).every((key) => ['id', 'name', 'description', 'uri', 'version'].includes(key))
     )
       return 'taxonomy'

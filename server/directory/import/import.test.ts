@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -375,6 +375,64 @@ describe('importDirectory on PostgreSQL', () => {
     const broken = write('broken.json', '{\n  "id": "x",\n  "name": "y",\n}')
     const malformed = await importDirectory(database, { file: broken })
     expect(malformed.errors).toEqual([expect.objectContaining({ code: 'malformed_json', line: 4 })])
+  })
+
+  it('reports the CSV file and line of errors in a tabular datapackage', async () => {
+    const folder = path.join(scratch, 'tabular-broken')
+    cpSync(tabularFixture, folder, { recursive: true })
+    const services = readFileSync(path.join(folder, 'services.csv'), 'utf8').split('\r\n')
+    services[2] = services[2]!.replace(',active,', ',open,')
+    writeFileSync(path.join(folder, 'services.csv'), services.join('\r\n'))
+    writeFileSync(
+      path.join(folder, 'phones.csv'),
+      `${readFileSync(path.join(folder, 'phones.csv'), 'utf8')}ph-x,,svc-nowhere,,,,555-0000,,voice,\n"ph-y,,svc-t1\n`,
+    )
+    const result = await importDirectory(database, { file: path.join(folder, 'datapackage.json') })
+    expect(result.imported).toBe(false)
+    expect(result.errors.map((e) => [e.file, e.line, e.field, e.code])).toEqual(
+      expect.arrayContaining([
+        ['services.csv', 3, 'status', 'invalid_enum'],
+        ['phones.csv', 5, 'service_id', 'unknown_reference'],
+        ['phones.csv', 6, '', 'malformed_csv'],
+      ]),
+    )
+  })
+
+  it('accepts references to entries already in the directory, and reports values that disagree between rows', async () => {
+    await importDirectory(database, {
+      file: write(
+        'org.json',
+        JSON.stringify({ id: 'db-org', name: 'Already here', description: 'In the directory.' }),
+      ),
+    })
+    const service = await importDirectory(database, {
+      file: write(
+        'service.json',
+        JSON.stringify({ id: 'db-svc', name: 'New service', status: 'active', organization_id: 'db-org' }),
+      ),
+    })
+    expect(service.errors).toEqual([])
+    expect(service.created).toBe(1)
+
+    const conflicting = await importDirectory(database, {
+      file: write(
+        'conflict.csv',
+        spreadsheet([
+          goodRow(501),
+          goodRow(502, { organization_id: 'org-501', organization_name_en: 'Another name' }),
+        ]),
+      ),
+    })
+    expect(conflicting.errors).toEqual([
+      expect.objectContaining({
+        line: 3,
+        field: 'organization_name_en',
+        code: 'conflicting_value',
+        value: 'Another name',
+        params: { previous: 'Organization 501' },
+      }),
+      expect.objectContaining({ line: 3, field: 'organization_description_en', code: 'conflicting_value' }),
+    ])
   })
 
   it('with partial, imports the valid entries and rejects the others with what depends on them', async () => {
