@@ -1,4 +1,5 @@
 import type { RelaisModule } from '../modules.ts'
+import { seedDemoDirectory } from './demo/seed.ts'
 import { registerDirectoryCurationRoutes } from './directory.curation.routes.ts'
 import { registerDirectorySearchRoutes } from './directory.routes.ts'
 import { registerHsdsRoutes } from './hsds/routes.ts'
@@ -10,4 +11,5 @@ export const directoryModule: RelaisModule = {
     registerDirectorySearchRoutes(app, deps)
     registerDirectoryCurationRoutes(app, deps)
   },
+  seedDemo: seedDemoDirectory,
 }
