@@ -58,12 +58,13 @@ export const campaignIdParams = z.strictObject({ id: z.uuid() })
 export const responseIdParams = z.strictObject({ id: z.uuid() })
 export const tokenParams = z.strictObject({ token: z.string().max(200).describe('The token of the link') })
 
+const phonePattern = /^[0-9+()\-.\s]+(?:\s*(?:x|ext\.?|poste)\s*\d{1,6})?$/i
 const phone = z
   .string()
   .trim()
   .min(3)
   .max(surveyLimits.phoneMaxLength)
-  .regex(/^[0-9+()\-.\s]+(?:\s*(?:x|ext\.?|poste)\s*\d{1,6})?$/i, 'invalid')
+  .refine((value) => phonePattern.test(value), { message: 'invalid' })
 
 export const surveyAnswerSchema = z.strictObject({
   unchanged: z.boolean().describe('True when everything shown is still correct'),
