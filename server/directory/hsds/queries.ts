@@ -72,11 +72,27 @@ const searchMatch = (
 ) => sql`(ds.text_en @@ websearch_to_tsquery('english', unaccent(${search}))
   or ds.text_fr @@ websearch_to_tsquery('french', unaccent(${search}))
   or lower(unaccent(${search})) <% ds.names)`
-const searchRank = (search: string, lang: Lang) =>
+const searchRank = (search: string, lang: Lang, scope: Scope) =>
   sql`(ts_rank(${sql.ref(`ds.text_${lang}`)}, websearch_to_tsquery(${config(lang)}, unaccent(${search})))
-  + word_similarity(lower(unaccent(${search})), ds.names))`
+  + case when ${searchable(scope)} then word_similarity(lower(unaccent(${search})), ds.names) else 0 end)`
 
-const searchable = (scope: Scope) => (scope === 'all' ? sql`true` : sql`ds.confidential = false`)
+const serviceSearchMatch = (
+  search: string,
+  scope: Scope,
+) => sql`(ds.text_en @@ websearch_to_tsquery('english', unaccent(${search}))
+  or ds.text_fr @@ websearch_to_tsquery('french', unaccent(${search}))
+  or (${searchable(scope)} and lower(unaccent(${search})) <% ds.names))`
+
+/**
+ * A search row the public may see: not confidential (service, organization or location), and not at
+ * a location of a confidential organization, which the index's flag does not cover.
+ */
+const searchable = (scope: Scope) =>
+  scope === 'all'
+    ? sql`true`
+    : sql`(ds.confidential = false and not exists (select 1 from directory_location l2
+        join directory_organization lo2 on lo2.id = l2.organization_id
+        where l2.id = ds.location_id and lo2.confidential))`
 
 /** The terms a filter names: one term, or every term of one taxonomy, or both. */
 async function termCondition(db: Kysely<DB>, filters: ListFilters): Promise<RawBuilder<unknown>[]> {
@@ -142,10 +158,13 @@ export async function listServices(ctx: ReadContext, filters: ListFilters, windo
     )
   const order: RawBuilder<unknown>[] = []
   if (filters.search) {
-    const match = sql`select ds.service_id from directory_search ds where ${searchable(scope)} and ${searchMatch(filters.search)}`
+    // The text columns hold the service's, its organization's and its terms' words only, which the
+    // caller may see once the service is visible; the names column also holds the location's name,
+    // so it counts only on rows whose location is visible too.
+    const match = sql`select ds.service_id from directory_search ds where ${serviceSearchMatch(filters.search, scope)}`
     where.push(sql`s.id in (${match})`)
-    order.push(sql`(select max(${searchRank(filters.search, lang)}) from directory_search ds
-      where ds.service_id = s.id and ${searchable(scope)}) desc`)
+    order.push(sql`(select max(${searchRank(filters.search, lang, scope)}) from directory_search ds
+      where ds.service_id = s.id and ${serviceSearchMatch(filters.search, scope)}) desc`)
   }
   order.push(nameOrder('s', lang), sql`s.id`)
   return run(
@@ -186,7 +205,7 @@ export async function listServiceAtLocations(
   if (filters.search) {
     from = sql`${from} join directory_search ds on ds.id = sal.id`
     where.push(searchable(scope), searchMatch(filters.search))
-    order.push(sql`${searchRank(filters.search, lang)} desc`)
+    order.push(sql`${searchRank(filters.search, lang, scope)} desc`)
   }
   if (filters.origin) {
     const { latitude, longitude, radius } = filters.origin

@@ -672,6 +672,7 @@ class Graph {
       id: hsdsId(row.id),
       service_id: hsdsId(row.service_id),
       location_id: hsdsId(row.location_id),
+      description: typeof row.doc.description === 'string' ? row.doc.description : null,
       ...scalars,
       location:
         location && options.location !== false ? this.location(location, { full: options.full }) : null,
