@@ -297,6 +297,11 @@ function CampaignView({ id, onBack }: { id: string; onBack: () => void }) {
       <h1>{campaign.title}</h1>
       <div aria-live="polite">{notice && <p className="notice">{notice}</p>}</div>
       <ErrorAlert error={error} />
+      {!campaign.abilities.send && campaign.counts.pending + campaign.counts.failed > 0 && (
+        <p className="alert" role="note">
+          {t('console.mailMissing')}
+        </p>
+      )}
       <div className="actions">
         <button
           type="button"
