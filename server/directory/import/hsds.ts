@@ -174,10 +174,18 @@ export class HsdsReader {
       for (const [language, text] of Object.entries(translations)) {
         const lang = languageOf(language)
         const textPath = pointer(pointer(path, 'translations'), language)
-        if (!lang || !isObject(text)) {
-          this.log.error(this.at(object, textPath), 'invalid_language', 'translations', {
+        if (!lang) {
+          // Relais keeps English and French; other languages are left out, with a warning.
+          this.log.warn(this.at(object, textPath), 'invalid_language', 'translations', {
             entry,
             value: language,
+          })
+          continue
+        }
+        if (!isObject(text)) {
+          this.log.error(this.at(object, textPath), 'invalid_type', 'translations', {
+            entry,
+            params: { expected: 'object' },
           })
           continue
         }

@@ -27,6 +27,7 @@ export const issueCodes = [
   'invalid_age_range',
   'invalid_hours',
   'invalid_language',
+  'unsupported_language',
   'unknown_province',
   'unknown_taxonomy_code',
   'unknown_term',

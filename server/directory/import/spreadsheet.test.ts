@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { parseHours } from './spreadsheet.ts'
+import { BundleBuilder } from './builder.ts'
+import { parseCsvTable } from './csv.ts'
+import { IssueLog } from './issues.ts'
+import { parseHours, readSpreadsheet } from './spreadsheet.ts'
 
 describe('parseHours', () => {
   it('reads day ranges, day lists, several ranges a day, French day codes and 24/7', () => {
@@ -32,5 +35,49 @@ describe('parseHours', () => {
       ';',
     ])
       expect(parseHours(text), text).toBeUndefined()
+  })
+})
+
+describe('readSpreadsheet', () => {
+  it('builds a location shared by several rows from the values on any of them', () => {
+    const csv = [
+      'organization_id,organization_name_en,organization_description_en,service_id,service_name_en,location_id,address,city,province,latitude,longitude,colour',
+      'o1,One,First.,s1,Shelter,shared,,Halifax,NS,,,blue',
+      'o1,,,s2,Clinic,shared,1 Spring Garden Road,,Nova Scotia,44.64,-63.57,',
+      'o1,,,s3,Line,shared,,halifax,NS,44.640,-63.57,',
+    ].join('\n')
+    const table = parseCsvTable(csv)
+    const log = new IssueLog()
+    const builder = new BundleBuilder(log)
+    readSpreadsheet(builder, 'sheet.csv', table.header, table.rows, 'en')
+    // NS and Nova Scotia, 44.64 and 44.640 agree; Halifax and halifax do not.
+    expect(log.issues.map((i) => [i.line, i.field, i.code, i.severity])).toEqual([
+      [1, 'colour', 'unknown_column', 'warning'],
+      [4, 'city', 'conflicting_value', 'error'],
+    ])
+    expect(builder.bundle.locations).toEqual([
+      expect.objectContaining({
+        id: 'shared',
+        organizationId: 'o1',
+        latitude: 44.64,
+        longitude: -63.57,
+        province: 'NS',
+        municipality: 'Halifax',
+        doc: {
+          addresses: [
+            expect.objectContaining({
+              address_1: '1 Spring Garden Road',
+              city: 'Halifax',
+              state_province: 'NS',
+            }),
+          ],
+        },
+      }),
+    ])
+    expect(builder.bundle.serviceAtLocations.map((p) => p.id)).toEqual([
+      's1@shared',
+      's2@shared',
+      's3@shared',
+    ])
   })
 })

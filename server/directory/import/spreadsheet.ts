@@ -149,6 +149,14 @@ export function parseHours(text: string): WeeklyHours[] | undefined {
   return out.length > 0 ? out : undefined
 }
 
+/** Two cells say the same thing: `NS` and `Nova Scotia`, `45.5` and `45.50`, `yes` and `oui`. */
+function comparable(column: SpreadsheetColumn, value: string): string {
+  if (column === 'province') return provinceCode(value) ?? value
+  if (column === 'latitude' || column === 'longitude') return String(Number(value.replace(',', '.')))
+  if (column.endsWith('confidential')) return String(parseBoolean(value) ?? value)
+  return value
+}
+
 const list = (value: string) =>
   value
     .split(/[;|]/)
@@ -175,7 +183,17 @@ export function readSpreadsheet(
     string,
     { record: OrganizationRecord; origin: Origin; seen: Map<string, string> }
   >()
-  const locations = new Map<string, { record: LocationRecord; origin: Origin; seen: Map<string, string> }>()
+  const locations = new Map<
+    string,
+    {
+      organizationId: string | null
+      confidential: boolean
+      point?: [number, number]
+      origin: Origin
+      /** The first value given for each location column, on whichever row. */
+      seen: Map<string, string>
+    }
+  >()
   const services = new Set<string>()
 
   for (const row of rows) {
@@ -231,7 +249,7 @@ export function readSpreadsheet(
         if (!value) continue
         const before = seen.get(column)
         if (before === undefined) seen.set(column, value)
-        else if (before !== value)
+        else if (comparable(column, before) !== comparable(column, value))
           fail(column, 'conflicting_value', kind, id, { params: { previous: before } })
       }
     }
@@ -410,36 +428,12 @@ export function readSpreadsheet(
       if (province && !provinceCode(province)) fail('province', 'unknown_province', 'location', locationId)
       let entry = locations.get(locationId)
       if (!entry) {
-        const address = {
-          id: `${locationId}-address`,
-          address_1: get('address'),
-          city: get('city'),
-          state_province: provinceCode(province) ?? province,
-          postal_code: get('postal_code').toUpperCase(),
-          country: 'CA',
-          address_type: 'physical',
-        }
-        entry = {
-          record: {
-            id: locationId,
-            organizationId: organizationId || null,
-            locationType: 'physical',
-            name: text('location_name_en', 'location_name_fr'),
-            description: {},
-            confidential: false,
-            latitude: pointValid ? latitude : null,
-            longitude: pointValid ? longitude : null,
-            province: provinceCode(province) ?? null,
-            municipality: get('city') || null,
-            doc: address.address_1 || address.city || address.postal_code ? { addresses: [address] } : {},
-          },
-          origin,
-          seen: new Map(),
-        }
+        entry = { organizationId: organizationId || null, confidential: false, origin, seen: new Map() }
         locations.set(locationId, entry)
       }
+      if (pointValid) entry.point = [latitude, longitude]
       agree(entry.seen, [...locationColumns, 'location_confidential'], 'location', locationId)
-      if (bool('location_confidential', 'location', locationId)) entry.record.confidential = true
+      if (bool('location_confidential', 'location', locationId)) entry.confidential = true
       const placementId = `${serviceId}@${locationId}`
       builder.put('service_at_location', { id: placementId, serviceId, locationId, doc: {} }, origin)
     }
@@ -461,5 +455,34 @@ export function readSpreadsheet(
       )
     builder.put('organization', record, origin)
   }
-  for (const { record, origin } of locations.values()) builder.put('location', record, origin)
+  for (const [id, entry] of locations) {
+    const value = (column: SpreadsheetColumn) => entry.seen.get(column) ?? ''
+    const province = value('province')
+    const address = {
+      id: `${id}-address`,
+      address_1: value('address'),
+      city: value('city'),
+      state_province: provinceCode(province) ?? province,
+      postal_code: value('postal_code').toUpperCase(),
+      country: 'CA',
+      address_type: 'physical',
+    }
+    const name: BilingualText = {}
+    if (value('location_name_en')) name.en = value('location_name_en')
+    if (value('location_name_fr')) name.fr = value('location_name_fr')
+    const record: LocationRecord = {
+      id,
+      organizationId: entry.organizationId,
+      locationType: 'physical',
+      name,
+      description: {},
+      confidential: entry.confidential,
+      latitude: entry.point?.[0] ?? null,
+      longitude: entry.point?.[1] ?? null,
+      province: provinceCode(province) ?? null,
+      municipality: value('city') || null,
+      doc: address.address_1 || address.city || address.postal_code ? { addresses: [address] } : {},
+    }
+    builder.put('location', record, entry.origin)
+  }
 }
