@@ -217,12 +217,12 @@ class Tables {
   private columns(table: string): Column[] {
     const resource = this.resources.get(table)
     if (!resource) return []
-    return [
-      ...resource.schema.fields.map(
-        (field): Column => [field.name, (o) => o[field.name], field.type ?? 'string'],
-      ),
-      ...(profileColumns[table] ?? []),
-    ]
+    // The resource's fields are the official columns followed by the profile's.
+    const profile = new Map((profileColumns[table] ?? []).map((column) => [column[0], column]))
+    return resource.schema.fields.map(
+      (field): Column =>
+        profile.get(field.name) ?? [field.name, (o) => o[field.name], field.type ?? 'string'],
+    )
   }
 
   async open() {
