@@ -165,6 +165,12 @@ export class HsdsReader {
     return this.string(object, path, 'id', undefined, true)
   }
 
+  /** A nested object read as an entry, or, when it holds nothing but its id, as a reference to one. */
+  private nested(object: Json, path: string, read: (object: Json, path: string) => string | undefined) {
+    if (Object.keys(object).every((key) => key === 'id')) return this.id(object, path)
+    return read(object, path)
+  }
+
   /** Name and description in each language, from `translations` and the untranslated fields. */
   private texts(object: Json, path: string, entry: Entry, hint?: Language) {
     const name: BilingualText = {}
@@ -285,7 +291,7 @@ export class HsdsReader {
     }
     const term = this.child(object, path, 'taxonomy_term', entry)
     const termId = term
-      ? this.term(term, pointer(path, 'taxonomy_term'))
+      ? this.nested(term, pointer(path, 'taxonomy_term'), (o, p) => this.term(o, p))
       : this.string(object, path, 'taxonomy_term_id', entry, true)
     if (!id || !linkEntity || !linkId || !termId) return
     this.builder.attribute({
@@ -329,7 +335,7 @@ export class HsdsReader {
     this.requireText(object, path, 'description', description, entry)
     const detail = this.child(object, path, 'taxonomy_detail', entry)
     const taxonomyId = detail
-      ? this.taxonomy(detail, pointer(path, 'taxonomy_detail'))
+      ? this.nested(detail, pointer(path, 'taxonomy_detail'), (o, p) => this.taxonomy(o, p))
       : this.string(object, path, 'taxonomy_id', entry)
     this.builder.put(
       'taxonomy_term',
@@ -473,7 +479,9 @@ export class HsdsReader {
     this.requireText(object, path, 'name', name, entry)
     const status = this.oneOf<ServiceStatus>(object, path, 'status', serviceStatuses, entry, true)
     const nested = this.child(object, path, 'organization', entry)
-    const nestedId = nested ? this.organization(nested, pointer(path, 'organization')) : undefined
+    const nestedId = nested
+      ? this.nested(nested, pointer(path, 'organization'), (o, p) => this.organization(o, p))
+      : undefined
     const ownOrganization = this.string(object, path, 'organization_id', entry)
     const organization = organizationId ?? nestedId ?? ownOrganization
     if (!organization && !nested)
@@ -559,8 +567,12 @@ export class HsdsReader {
     const entry: Entry = { kind: 'service_at_location', id }
     const service = this.child(object, path, 'service', entry)
     const location = this.child(object, path, 'location', entry)
-    const nestedService = service ? this.service(service, pointer(path, 'service')) : undefined
-    const nestedLocation = location ? this.location(location, pointer(path, 'location')) : undefined
+    const nestedService = service
+      ? this.nested(service, pointer(path, 'service'), (o, p) => this.service(o, p))
+      : undefined
+    const nestedLocation = location
+      ? this.nested(location, pointer(path, 'location'), (o, p) => this.location(o, p))
+      : undefined
     const ownService = this.string(object, path, 'service_id', entry)
     const ownLocation = this.string(object, path, 'location_id', entry)
     const resolvedService = serviceId ?? nestedService ?? ownService

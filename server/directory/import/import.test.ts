@@ -413,6 +413,18 @@ describe('importDirectory on PostgreSQL', () => {
     })
     expect(service.errors).toEqual([])
     expect(service.created).toBe(1)
+    // A nested object with nothing but an id refers to an entry; it does not describe one.
+    const page = await importDirectory(database, {
+      file: write(
+        'page.json',
+        JSON.stringify({
+          total_items: 1,
+          contents: [{ id: 'db-sal', service: { id: 'db-svc' }, location: { id: 'db-loc', location_type: 'virtual' } }],
+        }),
+      ),
+    })
+    expect(page.errors).toEqual([])
+    expect(page.created).toBe(2)
 
     const conflicting = await importDirectory(database, {
       file: write(
