@@ -253,19 +253,18 @@ export function loadTaxonomies(ctx: ReadContext, ids: Iterable<string>) {
   )
 }
 
+/** The attributes of many entries of several types, in one query. */
 async function loadAttributes(ctx: ReadContext, links: { entity: Entity; ids: Iterable<string> }[]) {
-  const out: AttributeRow[] = []
-  for (const { entity, ids } of links) {
-    out.push(
-      ...(await many(
-        ctx.db,
-        ids,
-        (list) => sql<AttributeRow>`select id, link_entity, link_id, link_type, taxonomy_term_id, value, label
-          from directory_attribute where link_entity = ${entity} and link_id in (${list}) order by id`,
-      )),
-    )
-  }
-  return out
+  const conditions = links.flatMap(({ entity, ids }) =>
+    chunks([...new Set(ids)]).map(
+      (batch) => sql`(link_entity = ${entity} and link_id in (${sql.join(batch)}))`,
+    ),
+  )
+  if (conditions.length === 0) return []
+  const result =
+    await sql<AttributeRow>`select id, link_entity, link_id, link_type, taxonomy_term_id, value, label
+    from directory_attribute where ${sql.join(conditions, sql` or `)} order by id`.execute(ctx.db)
+  return result.rows
 }
 
 // ---------------------------------------------------------------------------------------------

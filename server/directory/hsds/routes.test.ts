@@ -162,6 +162,22 @@ describe('GET /api/hsds/', () => {
     expect(profile.schemas.service.properties.referral_status).toBeDefined()
   })
 
+  it('is described in the OpenAPI document', async () => {
+    const document = await ok('/api/docs/openapi.json')
+    for (const route of [
+      '/api/hsds/services',
+      '/api/hsds/service_at_locations',
+      '/api/hsds/taxonomy_terms/{id}',
+    ])
+      expect(document.paths[route], route).toBeDefined()
+    const parameters = document.paths['/api/hsds/service_at_locations'].get.parameters.map(
+      (p: { name: string }) => p.name,
+    )
+    expect(parameters).toEqual(
+      expect.arrayContaining(['lat', 'lng', 'proximity', 'modified_after', 'format']),
+    )
+  })
+
   it('sets no cookie on any public route', async () => {
     for (const url of [
       '/api/hsds/services',
