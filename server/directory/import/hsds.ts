@@ -600,10 +600,30 @@ export class HsdsReader {
   static kindOf(object: Json): EntryKind | undefined {
     const has = (...keys: string[]) => keys.some((key) => key in object)
     if (!has('id')) return undefined
-    if (has('service_at_locations', 'status', 'referral_status', 'eligibility', 'program', 'program_id'))
+    if (has('service', 'location', 'service_id', 'location_id') && !has('name')) return 'service_at_location'
+    if (
+      has(
+        'service_at_locations',
+        'status',
+        'referral_status',
+        'eligibility',
+        'program',
+        'program_id',
+        'minimum_age',
+        'maximum_age',
+        'eligibility_description',
+        'application_process',
+        'fees_description',
+        'interpretation_services',
+        'cost_options',
+        'required_documents',
+        'service_areas',
+        'capacities',
+        'additional_urls',
+      )
+    )
       return 'service'
     if (isObject(object.organization) && has('name')) return 'service'
-    if (has('service', 'location', 'service_id', 'location_id') && !has('name')) return 'service_at_location'
     if (has('location_type', 'latitude', 'longitude', 'addresses', 'accessibility', 'transportation'))
       return 'location'
     if (has('taxonomy_detail', 'taxonomy_id', 'taxonomy', 'parent_id', 'code', 'term_uri', 'language'))
@@ -626,6 +646,8 @@ export class HsdsReader {
       )
     )
       return 'organization'
+    // Organizations have no organization_id: a named object with one is a service missing its status.
+    if (has('organization_id') && has('name')) return 'service'
     // Only a taxonomy's fields, with its uri or version: a taxonomy. A bare id, name and description
     // is taken as an organization, the commoner thing to import.
     if (

@@ -419,7 +419,9 @@ describe('importDirectory on PostgreSQL', () => {
         'page.json',
         JSON.stringify({
           total_items: 1,
-          contents: [{ id: 'db-sal', service: { id: 'db-svc' }, location: { id: 'db-loc', location_type: 'virtual' } }],
+          contents: [
+            { id: 'db-sal', service: { id: 'db-svc' }, location: { id: 'db-loc', location_type: 'virtual' } },
+          ],
         }),
       ),
     })
