@@ -34,67 +34,62 @@ const point = (lat: number | null | undefined, lng: number | null | undefined) =
     ? sql<string>`st_setsrid(st_makepoint(${lng}, ${lat}), 4326)::geography`
     : sql<string>`null`
 
-/** Replaces every column of the row but the creation time when the id exists. */
-function overwriteAll(columns: string[]) {
-  return (eb: { ref(column: string): unknown }) =>
-    Object.fromEntries(columns.map((column) => [column, eb.ref(`excluded.${column}`)])) as never
-}
+type EntryTable =
+  | 'directory_taxonomy'
+  | 'directory_taxonomy_term'
+  | 'directory_organization'
+  | 'directory_location'
+  | 'directory_service'
+  | 'directory_service_at_location'
+  | 'directory_attribute'
+  | 'directory_municipality'
 
-export async function upsertTaxonomies(db: Db, rows: TaxonomyRecord[]) {
+/**
+ * Inserts rows in batches; a row whose id exists gets every column given here replaced (so never its
+ * creation time, which no row carries).
+ */
+async function upsert<T>(db: Db, table: EntryTable, rows: T[], toRow: (row: T) => Record<string, unknown>) {
   for (const batch of chunks(rows)) {
+    const values = batch.map(toRow)
+    const columns = Object.keys(values[0]!).filter((column) => column !== 'id')
     await db
-      .insertInto('directory_taxonomy')
-      .values(
-        batch.map((row) => ({
-          id: row.id,
-          name: row.name,
-          description: row.description,
-          uri: row.uri ?? null,
-          version: row.version ?? null,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet(overwriteAll(['name', 'description', 'uri', 'version'])),
-      )
-      .execute()
-  }
-}
-
-export async function upsertTaxonomyTerms(db: Db, rows: TaxonomyTermRecord[]) {
-  // Parents before children, so the self-reference holds within one batch.
-  const ordered = orderByParent(rows)
-  for (const batch of chunks(ordered)) {
-    await db
-      .insertInto('directory_taxonomy_term')
-      .values(
-        batch.map((row) => ({
-          id: row.id,
-          taxonomy_id: row.taxonomyId ?? null,
-          code: row.code ?? null,
-          ...bilingual('name', row.name),
-          ...bilingual('description', row.description),
-          parent_id: row.parentId ?? null,
-          term_uri: row.termUri ?? null,
-        })) as never,
-      )
+      .insertInto(table)
+      .values(values as never)
       .onConflict((oc) =>
         oc
           .column('id')
           .doUpdateSet(
-            overwriteAll([
-              'taxonomy_id',
-              'code',
-              'name_en',
-              'name_fr',
-              'description_en',
-              'description_fr',
-              'parent_id',
-              'term_uri',
-            ]),
+            (eb) =>
+              Object.fromEntries(
+                columns.map((column) => [column, eb.ref(`excluded.${column}` as never)]),
+              ) as never,
           ),
       )
       .execute()
   }
+}
+
+export function upsertTaxonomies(db: Db, rows: TaxonomyRecord[]) {
+  return upsert(db, 'directory_taxonomy', rows, (row) => ({
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    uri: row.uri ?? null,
+    version: row.version ?? null,
+  }))
+}
+
+export function upsertTaxonomyTerms(db: Db, rows: TaxonomyTermRecord[]) {
+  // Parents before children, so the self-reference holds within one batch.
+  return upsert(db, 'directory_taxonomy_term', orderByParent(rows), (row) => ({
+    id: row.id,
+    taxonomy_id: row.taxonomyId ?? null,
+    code: row.code ?? null,
+    ...bilingual('name', row.name),
+    ...bilingual('description', row.description),
+    parent_id: row.parentId ?? null,
+    term_uri: row.termUri ?? null,
+  }))
 }
 
 function orderByParent(rows: TaxonomyTermRecord[]): TaxonomyTermRecord[] {
@@ -112,50 +107,24 @@ function orderByParent(rows: TaxonomyTermRecord[]): TaxonomyTermRecord[] {
   return out
 }
 
-const verificationColumns = ['verification_interval_days'] as const
-
-export async function upsertOrganizations(db: Db, rows: OrganizationRecord[]) {
-  const columns = [
-    'name_en',
-    'name_fr',
-    'description_en',
-    'description_fr',
-    'kind',
-    'confidential',
-    'jurisdiction_country',
-    'jurisdiction_province',
-    'jurisdiction_municipality',
-    'jurisdiction_area',
-    'emergency_phone',
-    'doc',
-    ...verificationColumns,
-    'updated_at',
-  ]
-  for (const batch of chunks(rows)) {
-    await db
-      .insertInto('directory_organization')
-      .values(
-        batch.map((row) => ({
-          id: row.id,
-          ...bilingual('name', row.name),
-          ...bilingual('description', row.description),
-          kind: row.kind,
-          confidential: row.confidential,
-          jurisdiction_country: row.jurisdiction?.country ?? null,
-          jurisdiction_province: provinceCode(row.jurisdiction?.province) ?? null,
-          jurisdiction_municipality: text(row.jurisdiction?.municipality),
-          jurisdiction_area: row.jurisdiction?.area
-            ? sql`st_setsrid(st_geomfromgeojson(${JSON.stringify(row.jurisdiction.area)}), 4326)`
-            : sql`null`,
-          emergency_phone: text(row.emergencyPhone),
-          doc: JSON.stringify(row.doc),
-          verification_interval_days: row.verificationIntervalDays ?? null,
-          updated_at: sql`now()`,
-        })) as never,
-      )
-      .onConflict((oc) => oc.column('id').doUpdateSet(overwriteAll(columns)))
-      .execute()
-  }
+export function upsertOrganizations(db: Db, rows: OrganizationRecord[]) {
+  return upsert(db, 'directory_organization', rows, (row) => ({
+    id: row.id,
+    ...bilingual('name', row.name),
+    ...bilingual('description', row.description),
+    kind: row.kind,
+    confidential: row.confidential,
+    jurisdiction_country: row.jurisdiction?.country ?? null,
+    jurisdiction_province: provinceCode(row.jurisdiction?.province) ?? null,
+    jurisdiction_municipality: text(row.jurisdiction?.municipality),
+    jurisdiction_area: row.jurisdiction?.area
+      ? sql`st_setsrid(st_geomfromgeojson(${JSON.stringify(row.jurisdiction.area)}), 4326)`
+      : sql`null`,
+    emergency_phone: text(row.emergencyPhone),
+    doc: JSON.stringify(row.doc),
+    verification_interval_days: row.verificationIntervalDays ?? null,
+    updated_at: sql`now()`,
+  }))
 }
 
 /** Where a location is, from its own fields or else from its first HSDS address. */
@@ -168,109 +137,50 @@ function placeOf(row: LocationRecord): { province: ProvinceCode | null; municipa
   }
 }
 
-export async function upsertLocations(db: Db, rows: LocationRecord[]) {
-  const columns = [
-    'organization_id',
-    'location_type',
-    'name_en',
-    'name_fr',
-    'description_en',
-    'description_fr',
-    'confidential',
-    'point',
-    'province',
-    'municipality',
-    'doc',
-    ...verificationColumns,
-    'updated_at',
-  ]
-  for (const batch of chunks(rows)) {
-    await db
-      .insertInto('directory_location')
-      .values(
-        batch.map((row) => ({
-          id: row.id,
-          organization_id: row.organizationId,
-          location_type: row.locationType,
-          ...bilingual('name', row.name),
-          ...bilingual('description', row.description),
-          confidential: row.confidential,
-          point: point(row.latitude, row.longitude),
-          ...placeOf(row),
-          doc: JSON.stringify(row.doc),
-          verification_interval_days: row.verificationIntervalDays ?? null,
-          updated_at: sql`now()`,
-        })) as never,
-      )
-      .onConflict((oc) => oc.column('id').doUpdateSet(overwriteAll(columns)))
-      .execute()
-  }
+export function upsertLocations(db: Db, rows: LocationRecord[]) {
+  return upsert(db, 'directory_location', rows, (row) => ({
+    id: row.id,
+    organization_id: row.organizationId,
+    location_type: row.locationType,
+    ...bilingual('name', row.name),
+    ...bilingual('description', row.description),
+    confidential: row.confidential,
+    point: point(row.latitude, row.longitude),
+    ...placeOf(row),
+    doc: JSON.stringify(row.doc),
+    verification_interval_days: row.verificationIntervalDays ?? null,
+    updated_at: sql`now()`,
+  }))
 }
 
-export async function upsertServices(db: Db, rows: ServiceRecord[]) {
-  const columns = [
-    'organization_id',
-    'name_en',
-    'name_fr',
-    'description_en',
-    'description_fr',
-    'status',
-    'confidential',
-    'referral_status',
-    'referral_status_at',
-    'minimum_age',
-    'maximum_age',
-    'status_independent',
-    'substance_use_accepted',
-    'doc',
-    ...verificationColumns,
-    'updated_at',
-  ]
-  for (const batch of chunks(rows)) {
-    await db
-      .insertInto('directory_service')
-      .values(
-        batch.map((row) => ({
-          id: row.id,
-          organization_id: row.organizationId,
-          ...bilingual('name', row.name),
-          ...bilingual('description', row.description),
-          status: row.status,
-          confidential: row.confidential,
-          referral_status: row.referralStatus ?? null,
-          referral_status_at: row.referralStatusAt ?? null,
-          minimum_age: row.minimumAge ?? null,
-          maximum_age: row.maximumAge ?? null,
-          status_independent: row.statusIndependent ?? null,
-          substance_use_accepted: row.substanceUseAccepted ?? null,
-          doc: JSON.stringify(row.doc),
-          verification_interval_days: row.verificationIntervalDays ?? null,
-          updated_at: sql`now()`,
-        })) as never,
-      )
-      .onConflict((oc) => oc.column('id').doUpdateSet(overwriteAll(columns)))
-      .execute()
-  }
+export function upsertServices(db: Db, rows: ServiceRecord[]) {
+  return upsert(db, 'directory_service', rows, (row) => ({
+    id: row.id,
+    organization_id: row.organizationId,
+    ...bilingual('name', row.name),
+    ...bilingual('description', row.description),
+    status: row.status,
+    confidential: row.confidential,
+    referral_status: row.referralStatus ?? null,
+    referral_status_at: row.referralStatusAt ?? null,
+    minimum_age: row.minimumAge ?? null,
+    maximum_age: row.maximumAge ?? null,
+    status_independent: row.statusIndependent ?? null,
+    substance_use_accepted: row.substanceUseAccepted ?? null,
+    doc: JSON.stringify(row.doc),
+    verification_interval_days: row.verificationIntervalDays ?? null,
+    updated_at: sql`now()`,
+  }))
 }
 
-export async function upsertServiceAtLocations(db: Db, rows: ServiceAtLocationRecord[]) {
-  for (const batch of chunks(rows)) {
-    await db
-      .insertInto('directory_service_at_location')
-      .values(
-        batch.map((row) => ({
-          id: row.id,
-          service_id: row.serviceId,
-          location_id: row.locationId,
-          doc: JSON.stringify(row.doc),
-          updated_at: sql`now()`,
-        })) as never,
-      )
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet(overwriteAll(['service_id', 'location_id', 'doc', 'updated_at'])),
-      )
-      .execute()
-  }
+export function upsertServiceAtLocations(db: Db, rows: ServiceAtLocationRecord[]) {
+  return upsert(db, 'directory_service_at_location', rows, (row) => ({
+    id: row.id,
+    service_id: row.serviceId,
+    location_id: row.locationId,
+    doc: JSON.stringify(row.doc),
+    updated_at: sql`now()`,
+  }))
 }
 
 /** Gives each listed entity exactly the attributes given for it. */
@@ -289,46 +199,24 @@ export async function replaceAttributes(
         .execute()
     }
   }
-  for (const batch of chunks(attributes)) {
-    await db
-      .insertInto('directory_attribute')
-      .values(
-        batch.map((row) => ({
-          id: row.id,
-          link_entity: row.linkEntity,
-          link_id: row.linkId,
-          link_type: row.linkType ?? null,
-          taxonomy_term_id: row.taxonomyTermId,
-          value: row.value ?? null,
-          label: row.label ?? null,
-        })),
-      )
-      .onConflict((oc) =>
-        oc
-          .column('id')
-          .doUpdateSet(
-            overwriteAll(['link_entity', 'link_id', 'link_type', 'taxonomy_term_id', 'value', 'label']),
-          ),
-      )
-      .execute()
-  }
+  await upsert(db, 'directory_attribute', attributes, (row) => ({
+    id: row.id,
+    link_entity: row.linkEntity,
+    link_id: row.linkId,
+    link_type: row.linkType ?? null,
+    taxonomy_term_id: row.taxonomyTermId,
+    value: row.value ?? null,
+    label: row.label ?? null,
+  }))
 }
 
-export async function upsertMunicipalities(db: Db, rows: MunicipalityRecord[]) {
-  for (const batch of chunks(rows)) {
-    await db
-      .insertInto('directory_municipality')
-      .values(
-        batch.map((row) => ({
-          id: row.id,
-          name: row.name,
-          province: row.province,
-          point: point(row.latitude, row.longitude),
-        })) as never,
-      )
-      .onConflict((oc) => oc.column('id').doUpdateSet(overwriteAll(['name', 'province', 'point'])))
-      .execute()
-  }
+export function upsertMunicipalities(db: Db, rows: MunicipalityRecord[]) {
+  return upsert(db, 'directory_municipality', rows, (row) => ({
+    id: row.id,
+    name: row.name,
+    province: row.province,
+    point: point(row.latitude, row.longitude),
+  }))
 }
 
 /** The services whose search rows depend on any of these entries. */

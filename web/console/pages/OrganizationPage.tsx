@@ -26,11 +26,40 @@ const read = (form: FormData, name: string) => String(form.get(name) ?? '').trim
 const optional = (form: FormData, name: string) => read(form, name) || null
 const optionalNumber = (form: FormData, name: string) => (read(form, name) ? Number(read(form, name)) : null)
 
-function useFormError() {
+/**
+ * Saving one entry of the organization page: creates it (POST) or updates it (PUT), then hands the
+ * refreshed organization to `onSaved`; the server's error stays on the form.
+ */
+function useEntryForm(
+  collection: 'organizations' | 'locations' | 'services',
+  id: string | null,
+  onSaved: (view: OrganizationView) => void,
+) {
+  const { api } = useConsole()
   const [error, setError] = useState<ApiError | null>(null)
-  const capture = (caught: unknown) => setError(caught instanceof ApiError ? caught : null)
-  return { error, setError, capture }
+  const save = async (body: unknown) => {
+    setError(null)
+    try {
+      const answer = id
+        ? await api.send<{ organization: OrganizationView }>(
+            'PUT',
+            `/api/directory/${collection}/${encodeURIComponent(id)}`,
+            body,
+          )
+        : await api.send<{ organization: OrganizationView }>('POST', `/api/directory/${collection}`, body)
+      onSaved(answer.organization)
+    } catch (caught) {
+      setError(caught instanceof ApiError ? caught : null)
+    }
+  }
+  return { error, save }
 }
+
+/** The name and description fields of a form, in both languages. */
+const bilingualFrom = (form: FormData) => ({
+  name: { en: optional(form, 'name.en'), fr: optional(form, 'name.fr') },
+  description: { en: optional(form, 'description.en'), fr: optional(form, 'description.fr') },
+})
 
 function pick(lang: string, text: { en: string | null; fr: string | null }) {
   return (lang === 'fr' ? (text.fr ?? text.en) : (text.en ?? text.fr)) ?? ''
@@ -389,16 +418,13 @@ function OrganizationForm({
   onCancel: () => void
 }) {
   const { t, i18n } = useTranslation('directory')
-  const { api } = useConsole()
-  const { error, setError, capture } = useFormError()
+  const { error, save } = useEntryForm('organizations', organization?.id ?? null, onSaved)
   const lang = i18n.language === 'fr' ? 'fr' : 'en'
-  const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
+  const handleSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()
     const form = new FormData(event.currentTarget)
-    setError(null)
-    const body = {
-      name: { en: optional(form, 'name.en'), fr: optional(form, 'name.fr') },
-      description: { en: optional(form, 'description.en'), fr: optional(form, 'description.fr') },
+    void save({
+      ...bilingualFrom(form),
       kind: read(form, 'kind'),
       confidential: form.get('confidential') === 'on',
       email: optional(form, 'email'),
@@ -409,19 +435,7 @@ function OrganizationForm({
         province: optional(form, 'jurisdiction.province'),
         municipality: optional(form, 'jurisdiction.municipality'),
       },
-    }
-    try {
-      const answer = organization
-        ? await api.send<{ organization: OrganizationView }>(
-            'PUT',
-            `/api/directory/organizations/${encodeURIComponent(organization.id)}`,
-            body,
-          )
-        : await api.send<{ organization: OrganizationView }>('POST', '/api/directory/organizations', body)
-      onSaved(answer.organization)
-    } catch (caught) {
-      capture(caught)
-    }
+    })
   }
   return (
     <form className="panel form-grid" onSubmit={handleSubmit} noValidate>
@@ -500,18 +514,15 @@ function LocationForm({
   onCancel: () => void
 }) {
   const { t, i18n } = useTranslation('directory')
-  const { api } = useConsole()
-  const { error, setError, capture } = useFormError()
+  const { error, save } = useEntryForm('locations', location?.id ?? null, onSaved)
   const lang = i18n.language === 'fr' ? 'fr' : 'en'
-  const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
+  const handleSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()
     const form = new FormData(event.currentTarget)
-    setError(null)
     const hasAddress = read(form, 'address.address1') || read(form, 'address.city')
-    const body = {
+    void save({
       organizationId,
-      name: { en: optional(form, 'name.en'), fr: optional(form, 'name.fr') },
-      description: { en: optional(form, 'description.en'), fr: optional(form, 'description.fr') },
+      ...bilingualFrom(form),
       confidential: form.get('confidential') === 'on',
       address: hasAddress
         ? {
@@ -524,19 +535,7 @@ function LocationForm({
       latitude: optionalNumber(form, 'latitude'),
       longitude: optionalNumber(form, 'longitude'),
       phone: optional(form, 'phone'),
-    }
-    try {
-      const answer = location
-        ? await api.send<{ organization: OrganizationView }>(
-            'PUT',
-            `/api/directory/locations/${encodeURIComponent(location.id)}`,
-            body,
-          )
-        : await api.send<{ organization: OrganizationView }>('POST', '/api/directory/locations', body)
-      onSaved(answer.organization)
-    } catch (caught) {
-      capture(caught)
-    }
+    })
   }
   return (
     <form className="panel form-grid" onSubmit={handleSubmit} noValidate>
@@ -613,19 +612,16 @@ function ServiceForm({
   onCancel: () => void
 }) {
   const { t, i18n } = useTranslation('directory')
-  const { api } = useConsole()
-  const { error, setError, capture } = useFormError()
+  const { error, save } = useEntryForm('services', service?.id ?? null, onSaved)
   const [hours, setHours] = useState(() =>
     (service?.hours ?? []).map((entry) => ({ ...entry, key: crypto.randomUUID() })),
   )
-  const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
+  const handleSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()
     const form = new FormData(event.currentTarget)
-    setError(null)
-    const body = {
+    void save({
       organizationId: organization.id,
-      name: { en: optional(form, 'name.en'), fr: optional(form, 'name.fr') },
-      description: { en: optional(form, 'description.en'), fr: optional(form, 'description.fr') },
+      ...bilingualFrom(form),
       status: read(form, 'status'),
       confidential: form.get('confidential') === 'on',
       serviceTypes: form.getAll('serviceTypes').map(String),
@@ -645,19 +641,7 @@ function ServiceForm({
       minimumAge: optionalNumber(form, 'minimumAge'),
       maximumAge: optionalNumber(form, 'maximumAge'),
       substanceUseAccepted: form.get('substanceUseAccepted') === 'on',
-    }
-    try {
-      const answer = service
-        ? await api.send<{ organization: OrganizationView }>(
-            'PUT',
-            `/api/directory/services/${encodeURIComponent(service.id)}`,
-            body,
-          )
-        : await api.send<{ organization: OrganizationView }>('POST', '/api/directory/services', body)
-      onSaved(answer.organization)
-    } catch (caught) {
-      capture(caught)
-    }
+    })
   }
   const termGroup = (
     facet: 'serviceType' | 'population',
