@@ -128,7 +128,21 @@ describe('help and usage errors', () => {
     expect(result.stdout).toContain('advocate, supervisor, directory_manager, analyst, admin')
   })
 
-  it.each([['frobnicate'], ['user'], ['user', 'delete'], ['audit', 'repair']])(
+  it.each([
+    ['user', 'create'],
+    ['audit', 'verify'],
+    ['directory', 'import'],
+  ])('%s --help lists the group’s commands, with %s among them', async (group, member) => {
+    const result = await relais(group!, '--help')
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(new RegExp(`^Usage: relais ${group} <command>`))
+    expect(result.stdout).toContain(`${group} ${member}`)
+    const bare = await relais(group!)
+    expect(bare.code).toBe(2)
+    expect(bare.stdout).toBe(result.stdout)
+  })
+
+  it.each([['frobnicate'], ['user', 'delete'], ['audit', 'repair']])(
     'refuses the unknown command %s %s with exit 2',
     async (...argv) => {
       const result = await relais(...argv)

@@ -103,10 +103,14 @@ async function withDatabase<T>(
 /** Runs one CLI command; returns the exit code. */
 export async function main(argv: string[], out = console): Promise<number> {
   const [first, second] = argv
-  const command =
-    first === 'user' || first === 'audit' || first === 'directory'
-      ? `${first} ${second ?? ''}`.trim()
-      : (first ?? '')
+  const isGroup = first === 'user' || first === 'audit' || first === 'directory'
+  if (isGroup && (!second || second === '--help' || second === '-h')) {
+    // "relais user --help": the group's commands, as listed in the main help.
+    const lines = help.main!.split('\n').filter((line) => line.startsWith(`  ${first} `))
+    out.log(`Usage: relais ${first} <command> [options]\n\nCommands:\n${lines.join('\n')}`)
+    return second ? 0 : 2
+  }
+  const command = isGroup ? `${first} ${second}` : (first ?? '')
   const rest = argv.slice(command.split(' ').length)
   try {
     if (!command || command === '--help' || command === '-h' || command === 'help') {
