@@ -151,6 +151,12 @@ export interface SeedOptions {
   verifiedBy?: string | null
   /** Services per transaction; by default the whole directory is one transaction. */
   servicesPerTransaction?: number
+  /**
+   * Transactions in flight at once, on a database with a connection pool (PostgreSQL): the parts
+   * hold different entries, so they can be written side by side once the first (with the
+   * taxonomies and the gazetteer) is in.
+   */
+  concurrency?: number
   action?: string
 }
 
@@ -163,16 +169,19 @@ export async function seedDirectory(
     today = startOfToday(),
     verifiedBy = null,
     servicesPerTransaction,
+    concurrency = 1,
     action = 'directory.demo_seeded',
   }: SeedOptions,
 ): Promise<SaveSummary[]> {
   const parts = servicesPerTransaction
     ? splitBundle(generated.bundle, servicesPerTransaction)
     : [generated.bundle]
+  const verificationsOf = groupBy(generated.verifications, (v) => v.entityId)
   const summaries: SaveSummary[] = []
-  for (const part of parts) {
-    const ids = new Set([...part.organizations.map((o) => o.id), ...part.services.map((s) => s.id)])
-    const verifications = generated.verifications.filter((v) => ids.has(v.entityId))
+  const save = async (part: DirectoryBundle) => {
+    const verifications = [...part.organizations, ...part.services].flatMap(
+      (entry) => verificationsOf.get(entry.id) ?? [],
+    )
     const write = async (trx: Kysely<DB>) => {
       summaries.push(await saveBundle({ db: trx }, part, audit, { mode: 'summary', action }))
       await applyVerifications(trx, verifications, { today, verifiedBy })
@@ -180,6 +189,14 @@ export async function seedDirectory(
     if (database.db.isTransaction) await write(database.db)
     else await database.db.transaction().execute(write)
   }
+  const [first, ...rest] = parts
+  if (first) await save(first)
+  const queue = [...rest]
+  const worker = async () => {
+    for (let part = queue.shift(); part; part = queue.shift()) await save(part)
+  }
+  const lanes = database.db.isTransaction ? 1 : Math.max(1, concurrency)
+  await Promise.all(Array.from({ length: lanes }, worker))
   return summaries
 }
 
