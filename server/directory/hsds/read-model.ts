@@ -272,6 +272,12 @@ async function loadAttributes(ctx: ReadContext, links: { entity: Entity; ids: It
 
 const pick = (lang: Lang, en: string | null, fr: string | null) => (lang === 'fr' ? (fr ?? en) : (en ?? fr))
 
+/**
+ * The id an entry is published under: its HSDS id (a UUID) in public output; its stored id in a full
+ * backup, which must restore exactly.
+ */
+const idFor = (scope: Scope, id: string) => (scope === 'all' ? id : hsdsId(id))
+
 const iso = (value: Date | string | null | undefined) =>
   value === null || value === undefined ? undefined : new Date(value).toISOString()
 
@@ -363,9 +369,9 @@ function subObject(value: unknown, known: Set<string>, scope: Scope): unknown {
   if (!value || typeof value !== 'object') return value
   const out: Record<string, unknown> = {}
   for (const [key, item] of Object.entries(value)) {
-    if (key === 'id' && typeof item === 'string') out.id = hsdsId(item)
+    if (key === 'id' && typeof item === 'string') out.id = idFor(scope, item)
     else if (key.endsWith('_id') && typeof item === 'string') {
-      if (scope === 'all' || known.has(item)) out[key] = hsdsId(item)
+      if (scope === 'all' || known.has(item)) out[key] = idFor(scope, item)
     } else out[key] = subObject(item, known, scope)
   }
   return out
@@ -381,21 +387,25 @@ function docFields(doc: HsdsDoc, ownerId: string, ownerField: string, scope: Sco
     if (RESERVED.has(key)) continue
     if (value !== null && typeof value === 'object') {
       const shaped = subObject(value, known, scope)
-      nested[key] = Array.isArray(shaped)
-        ? shaped.map((item) =>
-            item && typeof item === 'object' ? { ...(item as object), [ownerField]: hsdsId(ownerId) } : item,
-          )
-        : shaped
+      // Public output names each sub-object's owner; a backup keeps the doc as it is stored.
+      nested[key] =
+        Array.isArray(shaped) && scope === 'public'
+          ? shaped.map((item) =>
+              item && typeof item === 'object'
+                ? { ...(item as object), [ownerField]: idFor(scope, ownerId) }
+                : item,
+            )
+          : shaped
     } else if (key.endsWith('_id') && typeof value === 'string') {
-      if (key === 'program_id' || scope === 'all') scalars[key] = hsdsId(value)
+      if (key === 'program_id' || scope === 'all') scalars[key] = idFor(scope, value)
     } else scalars[key] = value
   }
   return { scalars, nested }
 }
 
-export function taxonomyObject(row: TaxonomyRow): HsdsObject {
+export function taxonomyObject(row: TaxonomyRow, scope: Scope = 'public'): HsdsObject {
   return compact({
-    id: hsdsId(row.id),
+    id: idFor(scope, row.id),
     name: row.name,
     description: row.description,
     uri: row.uri,
@@ -403,28 +413,31 @@ export function taxonomyObject(row: TaxonomyRow): HsdsObject {
   })
 }
 
-export function termObject(row: TermRow, lang: Lang): HsdsObject {
+export function termObject(row: TermRow, lang: Lang, scope: Scope = 'public'): HsdsObject {
   const name = pick(lang, row.name_en, row.name_fr) ?? ''
   const language = lang === 'fr' ? (row.name_fr ? 'fr' : 'en') : row.name_en ? 'en' : 'fr'
   return compact({
-    id: hsdsId(row.id),
+    id: idFor(scope, row.id),
     code: row.code,
     name,
     description: pick(lang, row.description_en, row.description_fr) ?? name,
-    parent_id: row.parent_id ? hsdsId(row.parent_id) : null,
+    parent_id: row.parent_id ? idFor(scope, row.parent_id) : null,
     taxonomy: row.x_name,
     taxonomy_detail: row.x_id
-      ? taxonomyObject({
-          id: row.x_id,
-          name: row.x_name ?? '',
-          description: row.x_description ?? '',
-          uri: row.x_uri,
-          version: row.x_version,
-          updated_at: row.updated_at,
-        })
+      ? taxonomyObject(
+          {
+            id: row.x_id,
+            name: row.x_name ?? '',
+            description: row.x_description ?? '',
+            uri: row.x_uri,
+            version: row.x_version,
+            updated_at: row.updated_at,
+          },
+          scope,
+        )
       : null,
     language,
-    taxonomy_id: row.taxonomy_id ? hsdsId(row.taxonomy_id) : null,
+    taxonomy_id: row.taxonomy_id ? idFor(scope, row.taxonomy_id) : null,
     term_uri: row.term_uri,
     translations: translations(row),
   })
@@ -517,14 +530,14 @@ class Graph {
     return (this.attributes.get(`${entity}:${id}`) ?? []).map((row) => {
       const term = this.terms.get(row.taxonomy_term_id)
       return compact({
-        id: hsdsId(row.id),
-        link_id: hsdsId(row.link_id),
+        id: idFor(this.ctx.scope, row.id),
+        link_id: idFor(this.ctx.scope, row.link_id),
         link_entity: row.link_entity,
         link_type: row.link_type,
-        taxonomy_term_id: hsdsId(row.taxonomy_term_id),
+        taxonomy_term_id: idFor(this.ctx.scope, row.taxonomy_term_id),
         value: row.value,
         label: row.label,
-        taxonomy_term: term ? termObject(term, this.ctx.lang) : null,
+        taxonomy_term: term ? termObject(term, this.ctx.lang, this.ctx.scope) : null,
       })
     })
   }
@@ -539,11 +552,11 @@ class Graph {
     const { scalars, nested } = docFields(row.doc, row.id, 'organization_id', scope)
     const parent = scope === 'all' ? row.doc.parent_organization_id : row.parent_visible_id
     const base = {
-      id: hsdsId(row.id),
+      id: idFor(this.ctx.scope, row.id),
       name: pick(lang, row.name_en, row.name_fr) ?? '',
       description: pick(lang, row.description_en, row.description_fr) ?? '',
       ...scalars,
-      parent_organization_id: typeof parent === 'string' ? hsdsId(parent) : null,
+      parent_organization_id: typeof parent === 'string' ? idFor(this.ctx.scope, parent) : null,
       confidential: row.confidential,
       agency_kind: row.kind,
       jurisdiction:
@@ -591,9 +604,9 @@ class Graph {
     const { lang, scope } = this.ctx
     const { scalars, nested } = docFields(row.doc, row.id, 'location_id', scope)
     const base = {
-      id: hsdsId(row.id),
+      id: idFor(this.ctx.scope, row.id),
       location_type: row.location_type,
-      organization_id: row.organization_id ? hsdsId(row.organization_id) : null,
+      organization_id: row.organization_id ? idFor(this.ctx.scope, row.organization_id) : null,
       name: pick(lang, row.name_en, row.name_fr),
       description: pick(lang, row.description_en, row.description_fr),
       ...scalars,
@@ -619,8 +632,8 @@ class Graph {
     const { scalars, nested } = docFields(row.doc, row.id, 'service_id', scope)
     const organization = this.organizations.get(row.organization_id)
     const base = {
-      id: hsdsId(row.id),
-      organization_id: hsdsId(row.organization_id),
+      id: idFor(this.ctx.scope, row.id),
+      organization_id: idFor(this.ctx.scope, row.organization_id),
       name: pick(lang, row.name_en, row.name_fr) ?? '',
       description: pick(lang, row.description_en, row.description_fr),
       ...scalars,
@@ -668,9 +681,9 @@ class Graph {
     const location = this.locations.get(row.location_id)
     const service = this.services.get(row.service_id)
     const base = {
-      id: hsdsId(row.id),
-      service_id: hsdsId(row.service_id),
-      location_id: hsdsId(row.location_id),
+      id: idFor(this.ctx.scope, row.id),
+      service_id: idFor(this.ctx.scope, row.service_id),
+      location_id: idFor(this.ctx.scope, row.location_id),
       description: typeof row.doc.description === 'string' ? row.doc.description : null,
       ...scalars,
       location:
@@ -747,12 +760,12 @@ export async function readOrganizations(
 
 export async function readTaxonomyTerms(ctx: ReadContext, ids: string[]) {
   const rows = new Map((await loadTerms(ctx, ids)).map((row) => [row.id, row]))
-  return inOrder(ids, rows).map((row) => termObject(row, ctx.lang))
+  return inOrder(ids, rows).map((row) => termObject(row, ctx.lang, ctx.scope))
 }
 
 export async function readTaxonomies(ctx: ReadContext, ids: string[]) {
   const rows = new Map((await loadTaxonomies(ctx, ids)).map((row) => [row.id, row]))
-  return inOrder(ids, rows).map(taxonomyObject)
+  return inOrder(ids, rows).map((row) => taxonomyObject(row, ctx.scope))
 }
 
 /** `id` and last modification only, for `minimal=true`. */
