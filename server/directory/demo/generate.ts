@@ -305,7 +305,7 @@ class Generator {
     if (m.province === 'QC') return { municipality: m, primary: 'fr', bilingualRegion: false }
     if (m.province === 'NB')
       return { municipality: m, primary: m.francophone ? 'fr' : 'en', bilingualRegion: true }
-    return { municipality: m, primary: m.francophone ? 'fr' : 'en', bilingualRegion: false }
+    return { municipality: m, primary: m.francophone ? 'fr' : 'en', bilingualRegion: m.bilingual ?? false }
   }
 
   /** Which official languages an entry's text is in. */

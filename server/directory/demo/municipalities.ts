@@ -20,6 +20,8 @@ export interface Municipality {
   postal?: string
   /** A French-speaking community outside Quebec: entries are French-first there. */
   francophone?: boolean
+  /** A place with a large French-speaking minority: entries are in both languages, English first. */
+  bilingual?: boolean
   /** Bearings (degrees from north, clockwise) where there is land around the centre, for coastal places. */
   land?: [from: number, to: number]
 }
@@ -38,7 +40,7 @@ const south: [number, number] = [90, 270]
 const rows: Record<ProvinceCode, Row[]> = {
   ON: [
     ['Toronto', 43.6532, -79.3832, 2794, { areaCode: '416', postal: 'M', land: [-85, 85] }],
-    ['Ottawa', 45.4215, -75.6972, 1017, { areaCode: '613', postal: 'K1', francophone: true }],
+    ['Ottawa', 45.4215, -75.6972, 1017, { areaCode: '613', postal: 'K1', bilingual: true }],
     ['Mississauga', 43.589, -79.6441, 717, { areaCode: '905', postal: 'L5', land: [-60, 120] }],
     ['Brampton', 43.7315, -79.7624, 656, { areaCode: '905', postal: 'L6' }],
     ['Hamilton', 43.2557, -79.8711, 569, { areaCode: '905', postal: 'L8', land: [90, 360] }],
@@ -51,7 +53,7 @@ const rows: Record<ProvinceCode, Row[]> = {
     ['Oakville', 43.4675, -79.6877, 213, { areaCode: '905', postal: 'L6', land: [-45, 135] }],
     ['Burlington', 43.3255, -79.799, 186, { areaCode: '905', postal: 'L7', land: [-60, 135] }],
     ['Oshawa', 43.8971, -78.8658, 175, { areaCode: '905', postal: 'L1', land: north }],
-    ['Greater Sudbury', 46.4917, -80.993, 166, { areaCode: '705', postal: 'P3', francophone: true }],
+    ['Greater Sudbury', 46.4917, -80.993, 166, { areaCode: '705', postal: 'P3', bilingual: true }],
     ['Barrie', 44.3894, -79.6903, 148, { areaCode: '705', postal: 'L4' }],
     ['St. Catharines', 43.1594, -79.2469, 136, { areaCode: '905', postal: 'L2', land: south }],
     ['Guelph', 43.5448, -80.2482, 144, { areaCode: '519', postal: 'N1' }],
@@ -71,8 +73,8 @@ const rows: Record<ProvinceCode, Row[]> = {
     ['Chatham-Kent', 42.4048, -82.191, 104, { areaCode: '519', postal: 'N7' }],
     ['North Bay', 46.3091, -79.4608, 52, { areaCode: '705', postal: 'P1', land: [0, 200] }],
     ['Belleville', 44.1628, -77.3832, 55, { areaCode: '613', postal: 'K8', land: north }],
-    ['Cornwall', 45.0213, -74.7303, 47, { areaCode: '613', postal: 'K6', land: north, francophone: true }],
-    ['Timmins', 48.4758, -81.3305, 41, { areaCode: '705', postal: 'P4', francophone: true }],
+    ['Cornwall', 45.0213, -74.7303, 47, { areaCode: '613', postal: 'K6', land: north, bilingual: true }],
+    ['Timmins', 48.4758, -81.3305, 41, { areaCode: '705', postal: 'P4', bilingual: true }],
     ['Woodstock', 43.1315, -80.747, 46, { areaCode: '519', postal: 'N4' }],
     ['Stratford', 43.3701, -80.9822, 33, { areaCode: '519', postal: 'N5' }],
     ['Orillia', 44.6082, -79.4197, 33, { areaCode: '705', postal: 'L3' }],
@@ -212,7 +214,7 @@ const rows: Record<ProvinceCode, Row[]> = {
     ['Eskasoni', 45.945, -60.616, 4, { postal: 'B1' }],
   ],
   NB: [
-    ['Moncton', 46.0878, -64.7782, 79, { postal: 'E1' }],
+    ['Moncton', 46.0878, -64.7782, 79, { postal: 'E1', bilingual: true }],
     ['Saint John', 45.2733, -66.0633, 69, { postal: 'E2', land: north }],
     ['Fredericton', 45.9636, -66.6431, 64, { postal: 'E3' }],
     ['Dieppe', 46.0989, -64.7242, 28, { postal: 'E1', francophone: true }],
