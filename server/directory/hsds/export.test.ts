@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, engines, type TestDatabase } from '../../../test/support/database.ts'
 import { providerBundle, taxonomyBundle } from '../../../test/support/directory.ts'
@@ -161,6 +162,28 @@ describe.each(engines)('exportDirectory on $engine', ({ open }) => {
       area: { type: 'MultiPolygon' },
     })
     expect(organization.locations).toBeUndefined()
+  })
+
+  it('publishes when an entry was verified, but names who verified it only in a backup', async () => {
+    const verifier = randomUUID()
+    await sql`update directory_organization set last_verified_at = '2026-11-02T10:00:00Z', last_verified_by = ${verifier},
+      verification_interval_days = 180 where id = ${shown.ids.organization}`.execute(database.db)
+    const find = async (includeConfidential: boolean) => {
+      const file = path.join(dir, `verified-${includeConfidential}.json`)
+      await exportDirectory(database, { format: 'hsds-json', out: file, includeConfidential })
+      const data = JSON.parse(readFileSync(file, 'utf8'))
+      return data.organizations.find((o: { id: string }) => o.id === shown.ids.organization)
+    }
+    expect((await find(false)).verification).toEqual({
+      last_verified_at: '2026-11-02T10:00:00.000Z',
+      interval_days: 180,
+    })
+    expect(JSON.stringify(await find(false))).not.toContain(verifier)
+    expect((await find(true)).verification).toEqual({
+      last_verified_at: '2026-11-02T10:00:00.000Z',
+      last_verified_by: verifier,
+      interval_days: 180,
+    })
   })
 
   it('includes the confidential entries, marked, only when asked (a backup)', async () => {
