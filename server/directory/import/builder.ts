@@ -149,6 +149,52 @@ export class BundleBuilder {
     })
   }
 
+  /**
+   * Gives entries new ids (and every reference to them): `renames` maps a kind to old id → new id.
+   * Nested sub-objects keep theirs.
+   */
+  rename(renames: Map<EntryKind, Map<string, string>>) {
+    const to = (kind: EntryKind, id: string) => renames.get(kind)?.get(id) ?? id
+    const toOptional = (kind: EntryKind, id: string | null | undefined) => (id ? to(kind, id) : id)
+    const { bundle } = this
+    const moved = new Map<string, Origin>()
+    for (const [kind, list] of Object.entries(listOf) as [EntryKind, keyof DirectoryBundle][])
+      for (const record of bundle[list] as { id: string }[]) {
+        const origin = this.origins.get(entryKey(kind, record.id))
+        record.id = to(kind, record.id)
+        if (origin) moved.set(entryKey(kind, record.id), origin)
+      }
+    for (const term of bundle.taxonomyTerms) {
+      term.taxonomyId = toOptional('taxonomy', term.taxonomyId)
+      term.parentId = toOptional('taxonomy_term', term.parentId)
+    }
+    for (const location of bundle.locations)
+      location.organizationId = toOptional('organization', location.organizationId) ?? null
+    for (const service of bundle.services) service.organizationId = to('organization', service.organizationId)
+    for (const placement of bundle.serviceAtLocations) {
+      placement.serviceId = to('service', placement.serviceId)
+      placement.locationId = to('location', placement.locationId)
+    }
+    for (const attribute of bundle.attributes) {
+      attribute.linkId = to(attribute.linkEntity, attribute.linkId)
+      attribute.taxonomyTermId = to('taxonomy_term', attribute.taxonomyTermId)
+    }
+    for (const [key, origin] of this.origins) if (key.startsWith('attribute:')) moved.set(key, origin)
+    this.origins.clear()
+    for (const [key, origin] of moved) this.origins.set(key, origin)
+    // An entry given under both its ids is kept once.
+    this.records.clear()
+    for (const [kind, list] of Object.entries(listOf) as [EntryKind, keyof DirectoryBundle][]) {
+      const kept = (bundle[list] as RecordOf[EntryKind][]).filter((record) => {
+        const key = entryKey(kind, record.id)
+        if (this.records.has(key)) return false
+        this.records.set(key, record)
+        return true
+      })
+      Object.assign(bundle, { [list]: kept })
+    }
+  }
+
   private readonly attributeIds = new Set<string>()
 
   attribute(record: AttributeRecord) {

@@ -9,6 +9,7 @@ import { saveBundle } from '../directory.service.ts'
 import { BundleBuilder, entryKey } from './builder.ts'
 import { parseCsvTable } from './csv.ts'
 import { HsdsReader, type Language, readHsdsJson } from './hsds.ts'
+import { restoreRelaisIds } from './ids.ts'
 import { type EntryKind, type ImportIssue, IssueLog } from './issues.ts'
 import { checkReferences, rejectInvalid } from './references.ts'
 import { readSpreadsheet } from './spreadsheet.ts'
@@ -134,6 +135,7 @@ export async function readDirectoryFile(
     log.error({ file: display }, 'file_unreadable', '', { value: (error as Error).message })
     return { format, builder, log }
   }
+  await restoreRelaisIds(db, builder)
   await checkReferences(db, builder, log)
   return { format, builder, log }
 }
