@@ -492,6 +492,22 @@ describe('HSDS objects against the official schemas (Ajv 2020-12 with formats)',
     for (const object of objects) expect(validator.errors(type, object)).toEqual([])
   }
 
+  it('the profile’s merge patches make valid schemas that the API’s objects also meet', async () => {
+    const profile = await ok('/api/hsds/profile')
+    const profiled = createHsdsValidator(undefined, { patches: profile.schemas })
+    const services = (await ok('/api/hsds/services?full=true&per_page=50&lang=fr')).contents
+    for (const service of services) expect(profiled.errors('service', service)).toEqual([])
+    const organizations = (await ok('/api/hsds/organizations?full=true&full_service=true')).contents
+    for (const organization of organizations)
+      expect(profiled.errors('organization', organization)).toEqual([])
+    const terms = (await ok('/api/hsds/taxonomy_terms?per_page=200')).contents
+    for (const term of terms) expect(profiled.errors('taxonomy_term', term)).toEqual([])
+    // The profile is what checks the extensions: a wrong one fails it, not the official schema.
+    const wrong = { ...services[0], referral_status: { status: 'maybe' }, translations: { en: { name: 3 } } }
+    expect(validator.errors('service', wrong)).toEqual([])
+    expect(profiled.errors('service', wrong).length).toBeGreaterThan(0)
+  })
+
   it('the validator refuses what HSDS refuses', () => {
     expect(validator.errors('service', { id: 'not-a-uuid', name: 'x', status: 'active' })).not.toEqual([])
     expect(validator.errors('service', { id: randomUUID(), name: 'x', status: 'open' })).not.toEqual([])
