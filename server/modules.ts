@@ -3,6 +3,7 @@ import type { DemoContext } from './demo/demo.ts'
 import { directoryModule } from './directory/directory.module.ts'
 import type { AppDeps, ZodApp } from './http/app.ts'
 import { identityModule } from './identity/identity.module.ts'
+import { intakeModule } from './intake/intake.module.ts'
 import { surveyModule } from './survey/survey.module.ts'
 
 /**
@@ -16,4 +17,10 @@ export interface RelaisModule {
   seedDemo?(context: DemoContext): Promise<void>
 }
 
-export const modules: RelaisModule[] = [identityModule, auditModule, directoryModule, surveyModule]
+export const modules: RelaisModule[] = [
+  identityModule,
+  auditModule,
+  directoryModule,
+  surveyModule,
+  intakeModule,
+]

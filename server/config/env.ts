@@ -67,6 +67,10 @@ const envSchema = z.object({
   RELAIS_VERIFY_ORGANIZATION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   RELAIS_VERIFY_SERVICE_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   RELAIS_VERIFY_LOCATION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  TWILIO_AUTH_TOKEN: z.string().min(16, 'must be the Twilio account auth token').optional(),
+  WHATSAPP_VERIFY_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
+  WHATSAPP_APP_SECRET: z.string().min(16, 'must be the Meta app secret').optional(),
+  RELAIS_INTAKE_SENDER_PER_MINUTE: z.coerce.number().int().min(1).max(10000).default(20),
   RELAIS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 

@@ -1,0 +1,230 @@
+import { type Kysely, sql } from 'kysely'
+import type { DB } from '../db/schema.ts'
+import type {
+  Channel,
+  ContactKind,
+  DeliveryStatus,
+  MediaItem,
+  MessageProvider,
+  WebhookProvider,
+} from './intake.tables.ts'
+
+type Db = Kysely<DB>
+
+/** Stores a raw webhook event once; false when the same (provider, external id) was already stored. */
+export async function insertWebhookEvent(
+  db: Db,
+  event: {
+    provider: WebhookProvider
+    externalId: string
+    kind: 'message' | 'status' | 'other'
+    payloadSealed: string
+    receivedAt: Date
+  },
+): Promise<boolean> {
+  const row = await db
+    .insertInto('intake_webhook_event')
+    .values({
+      provider: event.provider,
+      external_id: event.externalId,
+      kind: event.kind,
+      payload_sealed: event.payloadSealed,
+      received_at: event.receivedAt,
+    })
+    .onConflict((oc) => oc.columns(['provider', 'external_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+/** The external ids among these that a message already carries. */
+export async function knownMessageIds(
+  db: Db,
+  provider: MessageProvider,
+  externalIds: string[],
+): Promise<Set<string>> {
+  if (externalIds.length === 0) return new Set()
+  const rows = await db
+    .selectFrom('intake_message')
+    .select('external_id')
+    .where('provider', '=', provider)
+    .where('external_id', 'in', externalIds)
+    .execute()
+  return new Set(rows.map((row) => row.external_id))
+}
+
+/**
+ * Records a contact, or refreshes one already known by its blind index, and returns its id. The
+ * upsert leaves the contact's row locked until the transaction ends, so two messages from the same
+ * person never open two conversations at once.
+ */
+export async function upsertContact(
+  db: Db,
+  contact: {
+    kind: ContactKind
+    blindIndex: string
+    addressSealed: string
+    displayNameSealed: string | null
+    seenAt: Date
+  },
+): Promise<string> {
+  const row = await db
+    .insertInto('intake_contact')
+    .values({
+      kind: contact.kind,
+      blind_index: contact.blindIndex,
+      address_sealed: contact.addressSealed,
+      display_name_sealed: contact.displayNameSealed,
+      first_seen_at: contact.seenAt,
+      last_seen_at: contact.seenAt,
+    })
+    .onConflict((oc) =>
+      oc.column('blind_index').doUpdateSet({
+        last_seen_at: sql`greatest(intake_contact.last_seen_at, excluded.last_seen_at)`,
+        display_name_sealed: sql`coalesce(excluded.display_name_sealed, intake_contact.display_name_sealed)`,
+      }),
+    )
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+/** The contact's open conversation on this channel, locked for the caller's transaction. */
+export function findOpenSignal(db: Db, contactId: string, channel: Channel) {
+  return db
+    .selectFrom('intake_signal')
+    .select(['id'])
+    .where('contact_id', '=', contactId)
+    .where('channel', '=', channel)
+    .where('ended_at', 'is', null)
+    .forUpdate()
+    .executeTakeFirst()
+}
+
+export async function insertSignal(
+  db: Db,
+  signal: { channel: Channel; contactId: string | null; queue: string; receivedAt: Date },
+): Promise<string> {
+  const row = await db
+    .insertInto('intake_signal')
+    .values({
+      channel: signal.channel,
+      contact_id: signal.contactId,
+      queue: signal.queue,
+      received_at: signal.receivedAt,
+      enqueued_at: signal.receivedAt,
+      last_message_at: signal.receivedAt,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+/** Gives the signal's next message sequence number (under the signal's row lock). */
+export async function nextSeq(db: Db, signalId: string, at: Date): Promise<number> {
+  const row = await db
+    .updateTable('intake_signal')
+    .set({
+      last_seq: sql`last_seq + 1`,
+      last_message_at: sql`greatest(last_message_at, ${at})`,
+    })
+    .where('id', '=', signalId)
+    .returning('last_seq')
+    .executeTakeFirstOrThrow()
+  return row.last_seq
+}
+
+export async function insertMessage(
+  db: Db,
+  message: {
+    signalId: string
+    seq: number
+    direction: 'in' | 'out'
+    bodySealed: string | null
+    media: MediaItem[]
+    kind: string
+    provider: MessageProvider
+    externalId: string
+    receivedAt: Date
+    providerSentAt: Date | null
+    deliveryStatus?: DeliveryStatus
+  },
+): Promise<string> {
+  const row = await db
+    .insertInto('intake_message')
+    .values({
+      signal_id: message.signalId,
+      seq: message.seq,
+      direction: message.direction,
+      body_sealed: message.bodySealed,
+      media: JSON.stringify(message.media),
+      kind: message.kind,
+      provider: message.provider,
+      external_id: message.externalId,
+      received_at: message.receivedAt,
+      provider_sent_at: message.providerSentAt,
+      delivery_status: message.deliveryStatus ?? null,
+      queued_at: message.deliveryStatus === 'queued' ? message.receivedAt : null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+/** An outbound message by its provider id, locked for the caller's transaction. */
+export function findOutboundMessage(db: Db, provider: MessageProvider, externalId: string) {
+  return db
+    .selectFrom('intake_message')
+    .select(['id', 'delivery_status'])
+    .where('provider', '=', provider)
+    .where('external_id', '=', externalId)
+    .where('direction', '=', 'out')
+    .forUpdate()
+    .executeTakeFirst()
+}
+
+const timestampColumn = {
+  queued: 'queued_at',
+  sent: 'sent_at',
+  delivered: 'delivered_at',
+  read: 'read_at',
+  failed: 'failed_at',
+  undelivered: 'failed_at',
+} as const
+
+export async function updateDeliveryStatus(
+  db: Db,
+  messageId: string,
+  update: { status: DeliveryStatus | null; reported: DeliveryStatus; at: Date; error: string | null },
+) {
+  const column = timestampColumn[update.reported]
+  await db
+    .updateTable('intake_message')
+    .set({
+      ...(update.status ? { delivery_status: update.status } : {}),
+      // Each status keeps the time it was first reported.
+      [column]: sql`coalesce(${sql.ref(column)}, ${update.at})`,
+      ...(update.error ? { delivery_error: update.error } : {}),
+    })
+    .where('id', '=', messageId)
+    .execute()
+}
+
+/**
+ * Counts one more message from a sender in the current one-minute window and returns the count and
+ * when the window opened. A window older than a minute starts again at one.
+ */
+export async function countSenderMessage(db: Db, key: string, now: Date) {
+  const windowStart = new Date(now.getTime() - 60_000)
+  return db
+    .insertInto('intake_sender_rate')
+    .values({ key, window_started_at: now, count: 1 })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet({
+        window_started_at: sql`case when intake_sender_rate.window_started_at <= ${windowStart} then ${now} else intake_sender_rate.window_started_at end`,
+        count: sql`case when intake_sender_rate.window_started_at <= ${windowStart} then 1 else intake_sender_rate.count + 1 end`,
+      }),
+    )
+    .returning(['count', 'window_started_at'])
+    .executeTakeFirstOrThrow()
+}

@@ -1,0 +1,432 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
+import type { FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import type { FieldError } from '../../common/contracts/errors.ts'
+import type { Env } from '../config/env.ts'
+import type { AppDeps, ZodApp } from '../http/app.ts'
+import { AppError, forbidden, invalidField } from '../http/errors.ts'
+import {
+  type InboundEvent,
+  type InboundMessage,
+  type IntakeDeps,
+  normalisePhone,
+  type RecordOutcome,
+  recordInboundEvent,
+  type StatusReport,
+} from './intake.service.ts'
+import type { DeliveryStatus, MediaItem } from './intake.tables.ts'
+import { type FormParams, isValidTwilioSignature, parseForm } from './twilio-signature.ts'
+
+/** Longest message body accepted (WhatsApp allows 4096 characters, SMS 1600). */
+export const MAX_BODY_CHARS = 4096
+
+/**
+ * A request body kept exactly as received, for signature checks. Its text is private, so nothing
+ * walks over it (or logs it) before the signature has been verified.
+ */
+class RawBody {
+  readonly #bytes: Buffer
+  constructor(bytes: Buffer) {
+    this.#bytes = bytes
+  }
+  get bytes(): Buffer {
+    return this.#bytes
+  }
+}
+
+function rawBodyOf(request: FastifyRequest): Buffer {
+  return request.body instanceof RawBody ? request.body.bytes : Buffer.alloc(0)
+}
+
+function sameBytes(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+/**
+ * The URL the provider requested, as it signed it: under RELAIS_PUBLIC_URL when set, otherwise
+ * rebuilt from the request (with RELAIS_TRUST_PROXY, Fastify takes scheme and host from
+ * X-Forwarded-Proto and X-Forwarded-Host, so a TLS-terminating proxy does not change it).
+ */
+export function requestedUrl(request: FastifyRequest, env: Env): string {
+  if (env.RELAIS_PUBLIC_URL) {
+    const base = new URL(env.RELAIS_PUBLIC_URL)
+    return `${base.origin}${base.pathname.replace(/\/+$/, '')}${request.url}`
+  }
+  return `${request.protocol}://${request.host}${request.url}`
+}
+
+const providerId = z.string().regex(/^[\x21-\x7e]{1,256}$/, 'invalid')
+const sender = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[\x20-\x7e]+$/, 'invalid')
+
+function zodFields(error: z.ZodError): FieldError[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.') || '(root)'
+    const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message)
+    if (missing) return { path, code: 'required', message: '' }
+    if (issue.code === 'too_big' || issue.code === 'too_small') {
+      const bound =
+        issue.code === 'too_big' ? { maximum: Number(issue.maximum) } : { minimum: Number(issue.minimum) }
+      return { path, code: issue.code, message: '', values: { ...bound, origin: issue.origin } }
+    }
+    if (issue.code === 'invalid_value') return { path, code: 'invalid_value', message: '' }
+    return { path, code: 'invalid', message: '' }
+  })
+}
+
+function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value)
+  if (!parsed.success) throw new AppError('validation_failed', 400, { fields: zodFields(parsed.error) })
+  return parsed.data
+}
+
+function throttled(outcome: RecordOutcome) {
+  const seconds = outcome.throttledForSeconds
+  if (seconds === null) return undefined
+  return new AppError('rate_limited', 429, { values: { seconds }, retryAfterSeconds: seconds })
+}
+
+// --- Twilio (SMS, and WhatsApp through Twilio) ---------------------------------------------------
+
+const twilioStatuses: Record<string, DeliveryStatus> = {
+  accepted: 'queued',
+  scheduled: 'queued',
+  queued: 'queued',
+  sending: 'queued',
+  sent: 'sent',
+  delivered: 'delivered',
+  read: 'read',
+  undelivered: 'undelivered',
+  failed: 'failed',
+  canceled: 'failed',
+}
+
+const single = (schema: z.ZodType<string>) =>
+  z.preprocess((value) => (Array.isArray(value) ? value[0] : value), schema)
+
+const twilioMessage = z.object({
+  MessageSid: single(providerId),
+  From: single(sender),
+  Body: single(z.string().max(MAX_BODY_CHARS)).optional(),
+  NumMedia: single(z.string().regex(/^\d{1,2}$/, 'invalid')).optional(),
+  MessageStatus: single(z.string().max(40)).optional(),
+  ErrorCode: single(z.string().max(40)).optional(),
+})
+
+/** Parses a verified Twilio form into the event it carries. */
+export function twilioEvent(params: FormParams, raw: string): InboundEvent {
+  const form = parseOrThrow(twilioMessage, params)
+  const status = form.MessageStatus?.toLowerCase()
+  if (status && status !== 'received' && status !== 'receiving') {
+    const mapped = twilioStatuses[status]
+    const statuses: StatusReport[] = mapped
+      ? [{ externalId: form.MessageSid, status: mapped, at: new Date(), error: form.ErrorCode ?? null }]
+      : []
+    return {
+      provider: 'twilio',
+      externalId: `${form.MessageSid}:${status}`,
+      kind: 'status',
+      payload: raw,
+      messages: [],
+      statuses,
+    }
+  }
+  const whatsapp = /^whatsapp:/i.test(form.From)
+  const address = normalisePhone(form.From.replace(/^whatsapp:/i, ''))
+  const media: MediaItem[] = []
+  const count = Math.min(Number(form.NumMedia ?? '0'), 10)
+  for (let index = 0; index < count; index += 1) {
+    const url = params[`MediaUrl${index}`]
+    const type = params[`MediaContentType${index}`]
+    media.push({
+      type: typeof type === 'string' ? type.slice(0, 200) : null,
+      size: null,
+      url: typeof url === 'string' ? url.slice(0, 2000) : null,
+      providerId: null,
+    })
+  }
+  const body = form.Body && form.Body.length > 0 ? form.Body : null
+  return {
+    provider: 'twilio',
+    externalId: form.MessageSid,
+    kind: 'message',
+    payload: raw,
+    statuses: [],
+    messages: [
+      {
+        externalId: form.MessageSid,
+        channel: whatsapp ? 'whatsapp' : 'sms',
+        contact: { kind: whatsapp ? 'whatsapp' : 'phone', address, displayName: null },
+        body,
+        kind: media.length > 0 ? 'media' : 'text',
+        media,
+        providerSentAt: null,
+      },
+    ],
+  }
+}
+
+// --- WhatsApp Cloud API --------------------------------------------------------------------------
+
+const epochSeconds = z.string().regex(/^\d{1,12}$/, 'invalid')
+const waMedia = z.object({
+  id: providerId,
+  mime_type: z.string().max(200).optional(),
+  file_size: z.number().int().nonnegative().optional(),
+  caption: z.string().max(MAX_BODY_CHARS).optional(),
+})
+const mediaTypes = ['image', 'audio', 'video', 'document', 'sticker'] as const
+const waMessage = z.object({
+  id: providerId,
+  from: sender,
+  timestamp: epochSeconds,
+  type: z.string().min(1).max(40),
+  text: z.object({ body: z.string().max(MAX_BODY_CHARS) }).optional(),
+  image: waMedia.optional(),
+  audio: waMedia.optional(),
+  video: waMedia.optional(),
+  document: waMedia.optional(),
+  sticker: waMedia.optional(),
+  button: z.object({ text: z.string().max(MAX_BODY_CHARS).optional() }).optional(),
+})
+const waStatus = z.object({
+  id: providerId,
+  status: z.string().min(1).max(40),
+  timestamp: epochSeconds,
+  errors: z
+    .array(z.object({ code: z.number().optional(), title: z.string().max(500).optional() }))
+    .optional(),
+})
+const waPayload = z.object({
+  object: z.literal('whatsapp_business_account'),
+  entry: z.array(
+    z.object({
+      changes: z.array(
+        z.object({
+          field: z.string().optional(),
+          value: z.object({
+            contacts: z
+              .array(
+                z.object({
+                  wa_id: z.string().optional(),
+                  profile: z.object({ name: z.string().max(256).optional() }).optional(),
+                }),
+              )
+              .optional(),
+            messages: z.array(waMessage).optional(),
+            statuses: z.array(waStatus).optional(),
+          }),
+        }),
+      ),
+    }),
+  ),
+})
+
+const waStatuses: Record<string, DeliveryStatus> = {
+  sent: 'sent',
+  delivered: 'delivered',
+  read: 'read',
+  failed: 'failed',
+}
+
+/** Parses a verified WhatsApp Cloud API notification into the event it carries. */
+export function whatsappEvent(raw: string): InboundEvent {
+  let json: unknown
+  try {
+    json = JSON.parse(raw)
+  } catch {
+    throw new AppError('malformed_json', 400)
+  }
+  const payload = parseOrThrow(waPayload, json)
+  const messages: InboundMessage[] = []
+  const statuses: StatusReport[] = []
+  payload.entry.forEach((entry, e) => {
+    entry.changes.forEach((change, c) => {
+      const value = change.value
+      value.messages?.forEach((message, m) => {
+        const at = `entry.${e}.changes.${c}.value.messages.${m}`
+        const profile =
+          value.contacts?.find((contact) => contact.wa_id === message.from) ??
+          (value.contacts?.length === 1 ? value.contacts[0] : undefined)
+        let body: string | null = null
+        const media: MediaItem[] = []
+        if (message.type === 'text') {
+          if (!message.text) throw invalidField(`${at}.text.body`, 'required')
+          body = message.text.body
+        } else if ((mediaTypes as readonly string[]).includes(message.type)) {
+          const item = message[message.type as (typeof mediaTypes)[number]]
+          if (!item) throw invalidField(`${at}.${message.type}.id`, 'required')
+          media.push({
+            type: item.mime_type ?? null,
+            size: item.file_size ?? null,
+            url: null,
+            providerId: item.id,
+          })
+          body = item.caption ?? null
+        } else if (message.type === 'button') {
+          body = message.button?.text ?? null
+        }
+        // Other kinds (location, contacts, interactive, reaction...) keep their content in the event.
+        messages.push({
+          externalId: message.id,
+          channel: 'whatsapp',
+          contact: {
+            kind: 'whatsapp',
+            address: normalisePhone(message.from),
+            displayName: profile?.profile?.name ?? null,
+          },
+          body: body && body.length > 0 ? body : null,
+          kind: message.type,
+          media,
+          providerSentAt: new Date(Number(message.timestamp) * 1000),
+        })
+      })
+      for (const status of value.statuses ?? []) {
+        const mapped = waStatuses[status.status]
+        if (!mapped) continue
+        const error = status.errors?.[0]
+        statuses.push({
+          externalId: status.id,
+          status: mapped,
+          at: new Date(Number(status.timestamp) * 1000),
+          error: error ? String(error.code ?? error.title ?? 'unknown') : null,
+        })
+      }
+    })
+  })
+  const items = [
+    ...messages.map((message) => message.externalId),
+    ...statuses.map((status) => `${status.externalId}:${status.status}`),
+  ].join(',')
+  const digest = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`
+  const externalId = items.length === 0 ? digest(raw) : items.length > 200 ? digest(items) : items
+  return {
+    provider: 'whatsapp',
+    externalId,
+    kind: messages.length > 0 ? 'message' : statuses.length > 0 ? 'status' : 'other',
+    payload: raw,
+    messages,
+    statuses,
+  }
+}
+
+/** Whether X-Hub-Signature-256 is `sha256=` and the HMAC-SHA256 of the raw body under the app secret. */
+export function isValidMetaSignature(appSecret: string, header: string | undefined, raw: Buffer): boolean {
+  const match = /^sha256=([0-9a-f]{64})$/i.exec(header ?? '')
+  if (!match) return false
+  const expected = createHmac('sha256', appSecret).update(raw).digest()
+  return sameBytes(Buffer.from(match[1]!, 'hex'), expected)
+}
+
+// --- Routes --------------------------------------------------------------------------------------
+
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+
+/**
+ * The providers' webhooks. Each request is verified against its signature before its body is read;
+ * what it carries is committed before the 2xx, and a redelivery changes nothing.
+ */
+export async function registerWebhookRoutes(app: ZodApp, deps: AppDeps) {
+  const { env } = deps
+  const intake: IntakeDeps = {
+    database: deps.database,
+    secrets: deps.secrets,
+    senderPerMinute: env.RELAIS_INTAKE_SENDER_PER_MINUTE,
+  }
+  // Bodies are kept raw here: signatures are over the exact bytes (JSON) or the parameters (forms).
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser(
+    ['application/json', 'application/x-www-form-urlencoded'],
+    { parseAs: 'buffer' },
+    (_request, body, done) => {
+      done(null, new RawBody(body as Buffer))
+    },
+  )
+
+  const providerAudit = (request: FastifyRequest, provider: string) => ({
+    ...request.auditContext,
+    actorLabel: provider,
+  })
+
+  app.post(
+    '/webhooks/twilio/sms',
+    { config: { access: { kind: 'public' } }, schema: { hide: true } },
+    async (request, reply) => {
+      const token = env.TWILIO_AUTH_TOKEN
+      if (!token) throw new AppError('service_unavailable', 503)
+      const raw = rawBodyOf(request).toString('utf8')
+      const params = parseForm(raw)
+      const header = request.headers['x-twilio-signature']
+      if (
+        !isValidTwilioSignature(
+          token,
+          typeof header === 'string' ? header : undefined,
+          requestedUrl(request, env),
+          params,
+        )
+      ) {
+        request.log.warn({ provider: 'twilio' }, 'webhook signature rejected')
+        throw forbidden()
+      }
+      const outcome = await recordInboundEvent(
+        intake,
+        twilioEvent(params, raw),
+        providerAudit(request, 'twilio'),
+      )
+      const limited = throttled(outcome)
+      if (limited) throw limited
+      return reply.code(200).type('text/xml; charset=utf-8').send(EMPTY_TWIML)
+    },
+  )
+
+  app.get(
+    '/webhooks/whatsapp',
+    { config: { access: { kind: 'public' } }, schema: { hide: true } },
+    async (request, reply) => {
+      const expected = env.WHATSAPP_VERIFY_TOKEN
+      if (!expected) throw new AppError('service_unavailable', 503)
+      const query = request.query as Record<string, unknown>
+      const token = query['hub.verify_token']
+      const valid =
+        query['hub.mode'] === 'subscribe' &&
+        typeof token === 'string' &&
+        sameBytes(Buffer.from(token), Buffer.from(expected))
+      if (!valid) {
+        request.log.warn({ provider: 'whatsapp' }, 'webhook verification refused')
+        throw forbidden()
+      }
+      const challenge = query['hub.challenge']
+      if (typeof challenge !== 'string' || !/^[\x21-\x7e]{1,256}$/.test(challenge)) {
+        throw invalidField('query.hub.challenge', typeof challenge === 'string' ? 'invalid' : 'required')
+      }
+      return reply.code(200).type('text/plain; charset=utf-8').send(challenge)
+    },
+  )
+
+  app.post(
+    '/webhooks/whatsapp',
+    { config: { access: { kind: 'public' } }, schema: { hide: true } },
+    async (request, reply) => {
+      const secret = env.WHATSAPP_APP_SECRET
+      if (!secret) throw new AppError('service_unavailable', 503)
+      const raw = rawBodyOf(request)
+      const header = request.headers['x-hub-signature-256']
+      if (!isValidMetaSignature(secret, typeof header === 'string' ? header : undefined, raw)) {
+        request.log.warn({ provider: 'whatsapp' }, 'webhook signature rejected')
+        throw forbidden()
+      }
+      const outcome = await recordInboundEvent(
+        intake,
+        whatsappEvent(raw.toString('utf8')),
+        providerAudit(request, 'whatsapp'),
+      )
+      const limited = throttled(outcome)
+      if (limited) throw limited
+      return reply.code(200).send()
+    },
+  )
+}
