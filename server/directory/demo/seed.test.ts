@@ -8,7 +8,8 @@ import type { DemoContext } from '../../demo/demo.ts'
 import { seededRandom } from '../../demo/demo.ts'
 import { createIdentityService } from '../../identity/identity.service.ts'
 import { searchDirectory } from '../directory.search.ts'
-import { DEMO_SERVICES_VARIABLE, seedDemoDirectory } from './seed.ts'
+import { generateDirectory } from './generate.ts'
+import { DEMO_SERVICES_VARIABLE, seedDemoDirectory, seedDirectory } from './seed.ts'
 
 // A small demo directory, seeded once through the directory's write path.
 describe('seedDemoDirectory', () => {
@@ -107,6 +108,26 @@ describe('seedDemoDirectory', () => {
       .distinct()
       .execute()
     expect(history).toEqual([{ verified_by: managerId }])
+  })
+
+  it('gives the same directory when written in parts side by side, as the benchmark does', async () => {
+    const other = await createTestDatabase()
+    try {
+      const summaries = await seedDirectory(other, generateDirectory({ seed: 20211, services: 200 }), {
+        audit: context.audit,
+        servicesPerTransaction: 60,
+        concurrency: 2,
+      })
+      expect(summaries.length).toBeGreaterThan(3)
+      const rows = (db: TestDatabase) =>
+        sql<{ id: string; terms: string; languages: string; province: string | null; verified: boolean }>`
+          select id, array_to_string(array(select t from unnest(term_ids) t order by t), ',') as terms, array_to_string(languages, ',') as languages,
+            province, last_verified_at is not null as verified
+          from directory_search order by id`.execute(db.db)
+      expect((await rows(other)).rows).toEqual((await rows(database)).rows)
+    } finally {
+      await other.close()
+    }
   })
 
   it('leaves a directory that already has entries as it is', async () => {
