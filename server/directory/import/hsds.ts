@@ -124,7 +124,7 @@ export class HsdsReader {
   private date(object: Json, path: string, field: string, entry?: Entry) {
     const value = this.string(object, path, field, entry)
     if (value === undefined) return undefined
-    if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(Date.parse(value.slice(0, 10)))) {
+    if (!isCalendarDate(value.slice(0, 10)) || !/^\d{4}-\d{2}-\d{2}($|T)/.test(value)) {
       this.fail(object, path, field, 'invalid_date', entry)
       return undefined
     }
@@ -369,13 +369,14 @@ export class HsdsReader {
       if (province && !provinceCode(province))
         this.fail(place, placePath, 'state_province', 'unknown_province', entry)
       const area = this.child(place, placePath, 'area', entry)
-      if (area && (area.type !== 'MultiPolygon' || !Array.isArray(area.coordinates)))
+      const areaValid = area ? isMultiPolygon(area) : false
+      if (area && !areaValid)
         this.fail(place, placePath, 'area', 'invalid_type', entry, { params: { expected: 'MultiPolygon' } })
       jurisdiction = {
         country: this.string(place, placePath, 'country', entry) ?? null,
         province: provinceCode(province) ?? null,
         municipality: this.string(place, placePath, 'municipality', entry) ?? null,
-        area: area && area.type === 'MultiPolygon' ? (area as unknown as MultiPolygon) : null,
+        area: area && areaValid ? (area as unknown as MultiPolygon) : null,
       }
     }
     const taken = [
@@ -684,6 +685,37 @@ export class HsdsReader {
         return false
     }
   }
+}
+
+/** A real day written YYYY-MM-DD (not 2026-02-30, which JavaScript's Date would roll over). */
+export function isCalendarDate(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
+  if (!match) return false
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])]
+  const date = new Date(Date.UTC(year, month - 1, day))
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+}
+
+/** A GeoJSON MultiPolygon: polygons of closed rings of at least four [longitude, latitude] positions. */
+export function isMultiPolygon(value: Json): boolean {
+  if (value.type !== 'MultiPolygon' || !Array.isArray(value.coordinates) || value.coordinates.length === 0)
+    return false
+  const position = (p: unknown) =>
+    Array.isArray(p) &&
+    p.length >= 2 &&
+    typeof p[0] === 'number' &&
+    typeof p[1] === 'number' &&
+    Math.abs(p[0]) <= 180 &&
+    Math.abs(p[1]) <= 90
+  const ring = (r: unknown) =>
+    Array.isArray(r) &&
+    r.length >= 4 &&
+    r.every(position) &&
+    r[0][0] === r.at(-1)[0] &&
+    r[0][1] === r.at(-1)[1]
+  return value.coordinates.every(
+    (polygon: unknown) => Array.isArray(polygon) && polygon.length > 0 && polygon.every(ring),
+  )
 }
 
 export function parseBoolean(value: string): boolean | undefined {

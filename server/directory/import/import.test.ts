@@ -585,3 +585,56 @@ describe('importDirectory on PGlite', () => {
     ).toBe(2)
   })
 })
+
+describe('importDirectory refuses what the database would', () => {
+  let database: Database
+  beforeAll(async () => {
+    database = await createTestDatabase()
+  })
+  afterAll(() => database.close())
+
+  it('reports impossible dates, NUL characters and malformed areas instead of failing the write', async () => {
+    const file = path.join(scratch, 'impossible.json')
+    writeFileSync(
+      file,
+      JSON.stringify([
+        { id: 'x-org', name: 'Org', description: 'Fine.' },
+        {
+          id: 'x-svc',
+          name: 'Svc',
+          status: 'active',
+          organization_id: 'x-org',
+          referral_status: { status: 'accepting', as_of: '2026-02-30' },
+        },
+        { id: 'x-org-2', name: 'Nul\u0000here', description: 'd' },
+        {
+          id: 'x-org-3',
+          name: 'Police',
+          description: 'd',
+          jurisdiction: {
+            state_province: 'QC',
+            area: {
+              type: 'MultiPolygon',
+              coordinates: [
+                [
+                  [
+                    [0, 0],
+                    [1, 1],
+                  ],
+                ],
+              ],
+            },
+          },
+        },
+      ]),
+    )
+    const result = await importDirectory(database, { file, partial: true })
+    expect(result.errors.map((e) => [e.path, e.code])).toEqual([
+      ['/1/referral_status/as_of', 'invalid_date'],
+      ['/3/jurisdiction/area', 'invalid_type'],
+      ['/2', 'nul_character'],
+    ])
+    const rows = await database.db.selectFrom('directory_organization').select('id').orderBy('id').execute()
+    expect(rows.map((r) => r.id)).toEqual(['x-org'])
+  })
+})

@@ -135,9 +135,43 @@ export async function readDirectoryFile(
     log.error({ file: display }, 'file_unreadable', '', { value: (error as Error).message })
     return { format, builder, log }
   }
+  refuseNulCharacters(builder, log)
   await restoreRelaisIds(db, builder)
   await checkReferences(db, builder, log)
   return { format, builder, log }
+}
+
+const hasNul = (value: unknown): boolean =>
+  typeof value === 'string'
+    ? value.includes('\u0000')
+    : Array.isArray(value)
+      ? value.some(hasNul)
+      : typeof value === 'object' && value !== null
+        ? Object.entries(value).some(([key, item]) => key.includes('\u0000') || hasNul(item))
+        : false
+
+/** PostgreSQL stores no NUL character in text or JSON: an entry holding one is refused. */
+function refuseNulCharacters(builder: BundleBuilder, log: IssueLog) {
+  const { bundle } = builder
+  const lists: [EntryKind, { id: string }[]][] = [
+    ['taxonomy', bundle.taxonomies],
+    ['taxonomy_term', bundle.taxonomyTerms],
+    ['organization', bundle.organizations],
+    ['location', bundle.locations],
+    ['service', bundle.services],
+    ['service_at_location', bundle.serviceAtLocations],
+  ]
+  for (const [kind, records] of lists)
+    for (const record of records)
+      if (hasNul(record))
+        log.error(builder.origins.get(entryKey(kind, record.id)) ?? { file: '' }, 'nul_character', '', {
+          entry: { kind, id: record.id },
+        })
+  for (const attribute of bundle.attributes)
+    if (hasNul(attribute))
+      log.error(builder.origins.get(`attribute:${attribute.id}`) ?? { file: '' }, 'nul_character', '', {
+        entry: { kind: attribute.linkEntity, id: attribute.linkId },
+      })
 }
 
 /** The line of a JSON syntax error, from the position V8 names in its message. */

@@ -19,6 +19,7 @@ export const issueCodes = [
   'not_hsds',
   'required',
   'invalid_type',
+  'nul_character',
   'invalid_enum',
   'invalid_number',
   'invalid_boolean',

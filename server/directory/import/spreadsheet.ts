@@ -14,7 +14,7 @@ import {
 } from '../taxonomies.ts'
 import type { BundleBuilder } from './builder.ts'
 import type { CsvRow } from './csv.ts'
-import { agencyKinds, parseBoolean, referralStatuses, serviceStatuses } from './hsds.ts'
+import { agencyKinds, isCalendarDate, parseBoolean, referralStatuses, serviceStatuses } from './hsds.ts'
 import type { EntryKind, IssueCode, Origin } from './issues.ts'
 import { shorten } from './issues.ts'
 
@@ -230,9 +230,9 @@ export function readSpreadsheet(
     ) => {
       const value = get(column)
       if (!value) return undefined
-      const found =
-        allowed.find((option) => option.toLowerCase() === value.toLowerCase().replaceAll('-', '_')) ??
-        allowed.find((option) => option.toLowerCase() === value.toLowerCase())
+      // `not accepting`, `Not-Accepting` and `not_accepting` are one value.
+      const normal = (text: string) => text.toLowerCase().replace(/[\s_-]+/g, '_')
+      const found = allowed.find((option) => normal(option) === normal(value))
       if (!found) fail(column, 'invalid_enum', kind, id, { params: { allowed: allowed.join(', ') } })
       return found
     }
@@ -325,7 +325,7 @@ export function readSpreadsheet(
     if (minimumAge !== undefined && maximumAge !== undefined && minimumAge > maximumAge)
       fail('maximum_age', 'invalid_age_range', 'service', serviceId, { params: { minimum: minimumAge } })
     const referralAt = get('referral_status_as_of')
-    if (referralAt && (!/^\d{4}-\d{2}-\d{2}$/.test(referralAt) || Number.isNaN(Date.parse(referralAt))))
+    if (referralAt && !isCalendarDate(referralAt))
       fail('referral_status_as_of', 'invalid_date', 'service', serviceId)
     const interval = number('verification_interval_days', 'service', serviceId)
     if (interval !== undefined && (!Number.isInteger(interval) || interval < 1 || interval > 3650))
