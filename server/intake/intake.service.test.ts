@@ -11,6 +11,7 @@ import {
   recordInboundEvent,
   recordOutboundMessage,
 } from './intake.service.ts'
+import { purgeSenderRates } from './intake.store.ts'
 
 const secrets = createSecrets([randomBytes(32)])
 const audit = { actorId: null, actorLabel: 'twilio', address: null, requestId: null }
@@ -221,5 +222,11 @@ describe.each(engines)('intake messages on $engine', ({ open }) => {
     // A new minute, a new allowance.
     const later = new Date(now.getTime() + 61_000)
     expect((await recordInboundEvent(deps(), event([over]), audit, later)).stored).toHaveLength(1)
+    // Closed windows are forgotten.
+    expect(await purgeSenderRates(database.db, new Date(later.getTime() - 30_000))).toBeGreaterThan(0)
+    const left = await database.db.selectFrom('intake_sender_rate').select('window_started_at').execute()
+    expect(left.every((row) => new Date(row.window_started_at) >= new Date(later.getTime() - 30_000))).toBe(
+      true,
+    )
   })
 })

@@ -10,6 +10,7 @@ import {
   insertWebhookEvent,
   knownMessageIds,
   nextSeq,
+  purgeSenderRates,
   updateDeliveryStatus,
   upsertContact,
 } from './intake.store.ts'
@@ -87,6 +88,10 @@ export function contactIndex(secrets: Secrets, kind: ContactKind, address: strin
   return secrets.blindIndex(`intake-contact:${kind}:${address}`)
 }
 
+/** How many counted messages between two sweeps of closed per-sender windows. */
+const SWEEP_EVERY = 100
+let countedSinceSweep = 0
+
 const rank: Record<DeliveryStatus, number> = {
   queued: 1,
   sent: 2,
@@ -132,6 +137,12 @@ export async function recordInboundEvent(
   for (const message of fresh) {
     const key = contactIndex(secrets, message.contact.kind, message.contact.address)
     const counted = await countSenderMessage(database.db, key, now)
+    countedSinceSweep += 1
+    if (countedSinceSweep >= SWEEP_EVERY) {
+      countedSinceSweep = 0
+      // Who wrote when is personal data too: closed windows are not kept.
+      await purgeSenderRates(database.db, new Date(now.getTime() - 120_000))
+    }
     if (counted.count > deps.senderPerMinute) {
       const reopens = new Date(counted.window_started_at).getTime() + 60_000
       const wait = Math.max(1, Math.ceil((reopens - now.getTime()) / 1000))

@@ -228,3 +228,12 @@ export async function countSenderMessage(db: Db, key: string, now: Date) {
     .returning(['count', 'window_started_at'])
     .executeTakeFirstOrThrow()
 }
+
+/** Forgets senders' counts from windows that closed before `before`: they no longer matter. */
+export async function purgeSenderRates(db: Db, before: Date): Promise<number> {
+  const result = await db
+    .deleteFrom('intake_sender_rate')
+    .where('window_started_at', '<', before)
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}

@@ -598,3 +598,26 @@ describe('POST /webhooks/whatsapp', () => {
     expect((await postWhatsApp(waText(waNumber(), 'someone else'))).statusCode).toBe(200)
   })
 })
+
+describe('a channel without its secret', () => {
+  it('answers 503 and stores nothing, rather than accepting unverified traffic', async () => {
+    const bare = await buildTestApp()
+    try {
+      const params = smsParams()
+      const sms = await postSms(params, { app: bare })
+      expect(sms.statusCode).toBe(503)
+      const whatsapp = await bare.app.inject({
+        method: 'POST',
+        url: '/webhooks/whatsapp',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify(waText(waNumber(), 'hi')),
+      })
+      expect(whatsapp.statusCode).toBe(503)
+      const verify = await bare.app.inject({ method: 'GET', url: '/webhooks/whatsapp?hub.mode=subscribe' })
+      expect(verify.statusCode).toBe(503)
+      expect(await counts(bare)).toEqual({ messages: 0, signals: 0, contacts: 0, events: 0 })
+    } finally {
+      await bare.close()
+    }
+  })
+})
