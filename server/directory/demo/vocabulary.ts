@@ -1216,7 +1216,7 @@ export const languageNames: Record<string, string> = {
   dgr: 'Tłı̨chǫ',
   gwi: 'Gwich’in',
   bla: 'Blackfoot',
-  oji: 'Oji-Cree',
+  ojs: 'Oji-Cree',
   tli: 'Tlingit',
   hur: 'Halkomelem',
 }
@@ -1240,11 +1240,11 @@ export const communityLanguages: Record<string, string[]> = {
 
 /** Indigenous languages by province or territory, and for some communities in particular. */
 export const indigenousLanguages: Record<string, string[]> = {
-  ON: ['oj', 'cr', 'oji', 'moh'],
+  ON: ['oj', 'cr', 'ojs', 'moh'],
   QC: ['cr', 'atj', 'moe', 'moh', 'iu'],
   BC: ['hur', 'cr'],
   AB: ['cr', 'bla', 'chp'],
-  MB: ['cr', 'oj', 'oji'],
+  MB: ['cr', 'oj', 'ojs'],
   SK: ['cr', 'chp'],
   NS: ['mic'],
   NB: ['mic'],
@@ -1266,6 +1266,6 @@ export const communityIndigenousLanguages: Record<string, string[]> = {
   'yt-old-crow': ['gwi'],
   'ns-eskasoni': ['mic'],
   'qc-sept-iles': ['moe'],
-  'on-sioux-lookout': ['oji', 'oj'],
+  'on-sioux-lookout': ['ojs', 'oj'],
   'on-moosonee': ['cr'],
 }
