@@ -132,9 +132,18 @@ describe('POST /webhooks/twilio/sms', () => {
     expect(logs).not.toContain('Secr')
   })
 
-  it('403 when signed for another URL (the public URL is what Twilio signed)', async () => {
-    const response = await postSms(smsParams(), { signedUrl: 'http://localhost/webhooks/twilio/sms' })
-    expect(response.statusCode).toBe(403)
+  it('403 when signed for another URL; the public URL or the requested one are both accepted', async () => {
+    const elsewhere = await postSms(smsParams(), {
+      signedUrl: 'https://elsewhere.example.org/webhooks/twilio/sms',
+    })
+    expect(elsewhere.statusCode).toBe(403)
+    const query = await postSms(smsParams(), { url: '/webhooks/twilio/sms?line=fr', signedUrl: SMS_URL })
+    expect(query.statusCode).toBe(403)
+    // Configured in Twilio on the host name the request came in on (here the test's own).
+    const direct = await postSms(smsParams(), { signedUrl: 'http://localhost:80/webhooks/twilio/sms' })
+    expect(direct.statusCode).toBe(200)
+    const withQuery = await postSms(smsParams(), { url: '/webhooks/twilio/sms?line=fr&x=%C3%A9' })
+    expect(withQuery.statusCode).toBe(200)
   })
 
   it('400 naming MessageSid or From when missing, and nothing is written', async () => {

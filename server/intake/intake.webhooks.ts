@@ -43,16 +43,18 @@ function sameBytes(a: Buffer, b: Buffer): boolean {
 }
 
 /**
- * The URL the provider requested, as it signed it: under RELAIS_PUBLIC_URL when set, otherwise
- * rebuilt from the request (with RELAIS_TRUST_PROXY, Fastify takes scheme and host from
- * X-Forwarded-Proto and X-Forwarded-Host, so a TLS-terminating proxy does not change it).
+ * The URLs the provider may have signed for this request: the one under RELAIS_PUBLIC_URL when set,
+ * and the one rebuilt from the request itself (with RELAIS_TRUST_PROXY, Fastify takes scheme and host
+ * from X-Forwarded-Proto and X-Forwarded-Host, so a TLS-terminating proxy does not change it). Either
+ * is an HMAC under the same secret; trying both keeps a webhook configured on another host name from
+ * being refused.
  */
-export function requestedUrl(request: FastifyRequest, env: Env): string {
-  if (env.RELAIS_PUBLIC_URL) {
-    const base = new URL(env.RELAIS_PUBLIC_URL)
-    return `${base.origin}${base.pathname.replace(/\/+$/, '')}${request.url}`
-  }
-  return `${request.protocol}://${request.host}${request.url}`
+export function requestedUrls(request: FastifyRequest, env: Env): string[] {
+  const direct = `${request.protocol}://${request.host}${request.url}`
+  if (!env.RELAIS_PUBLIC_URL) return [direct]
+  const base = new URL(env.RELAIS_PUBLIC_URL)
+  const configured = `${base.origin}${base.pathname.replace(/\/+$/, '')}${request.url}`
+  return configured === direct ? [configured] : [configured, direct]
 }
 
 const providerId = z.string().regex(/^[\x21-\x7e]{1,256}$/, 'invalid')
@@ -118,13 +120,13 @@ const twilioMessage = z.object({
 })
 
 /** Parses a verified Twilio form into the event it carries. */
-export function twilioEvent(params: FormParams, raw: string): InboundEvent {
+export function twilioEvent(params: FormParams, raw: string, receivedAt = new Date()): InboundEvent {
   const form = parseOrThrow(twilioMessage, params)
   const status = form.MessageStatus?.toLowerCase()
   if (status && status !== 'received' && status !== 'receiving') {
     const mapped = twilioStatuses[status]
     const statuses: StatusReport[] = mapped
-      ? [{ externalId: form.MessageSid, status: mapped, at: new Date(), error: form.ErrorCode ?? null }]
+      ? [{ externalId: form.MessageSid, status: mapped, at: receivedAt, error: form.ErrorCode ?? null }]
       : []
     return {
       provider: 'twilio',
@@ -361,21 +363,18 @@ export async function registerWebhookRoutes(app: ZodApp, deps: AppDeps) {
       const raw = rawBodyOf(request).toString('utf8')
       const params = parseForm(raw)
       const header = request.headers['x-twilio-signature']
-      if (
-        !isValidTwilioSignature(
-          token,
-          typeof header === 'string' ? header : undefined,
-          requestedUrl(request, env),
-          params,
-        )
-      ) {
+      const signature = typeof header === 'string' ? header : undefined
+      const urls = requestedUrls(request, env)
+      if (!urls.some((url) => isValidTwilioSignature(token, signature, url, params))) {
         request.log.warn({ provider: 'twilio' }, 'webhook signature rejected')
         throw forbidden()
       }
+      const now = new Date()
       const outcome = await recordInboundEvent(
         intake,
-        twilioEvent(params, raw),
+        twilioEvent(params, raw, now),
         providerAudit(request, 'twilio'),
+        now,
       )
       const limited = throttled(outcome)
       if (limited) throw limited
