@@ -203,7 +203,7 @@ export const policeAgencies: PoliceAgency[] = [
   rcmp('pe-montague', 'Kings District', 40),
   // Territories
   rcmp('nt-yellowknife', 'Yellowknife', 150),
-  rcmp('nt-hay-river', 'Hay River', 200),
+  rcmp('nt-hay-river', 'Hay River', 150),
   rcmp('nt-inuvik', 'Inuvik', 300),
   rcmp('nu-iqaluit', 'Iqaluit', 300),
   rcmp('nu-rankin-inlet', 'Rankin Inlet', 300),

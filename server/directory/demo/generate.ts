@@ -364,12 +364,7 @@ class Generator {
     })
     switch (hours) {
       case 'always':
-        return [
-          {
-            ...weekly('MO,TU,WE,TH,FR,SA,SU', '00:00', '23:59'),
-            description: 'Open 24 hours, 7 days a week',
-          },
-        ]
+        return [weekly('MO,TU,WE,TH,FR,SA,SU', '00:00', '23:59')]
       case 'office':
         return [
           weekly(
