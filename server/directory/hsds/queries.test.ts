@@ -98,6 +98,21 @@ describe.each(engines)('HSDS lists on $engine', ({ open }) => {
     )
   })
 
+  it('walks a list by keyset, in id order, for NDJSON', async () => {
+    for (const list of [listServices, listServiceAtLocations, listOrganizations, listTaxonomyTerms]) {
+      const seen: string[] = []
+      for (let after = ''; ; ) {
+        const { rows } = await list(ctx, {}, { offset: 0, limit: 2, after })
+        seen.push(...rows.map((row) => row.id))
+        if (rows.length < 2) break
+        after = rows.at(-1)!.id
+      }
+      const everything = await list(ctx, {}, { offset: 0, limit: 100 })
+      expect([...seen].sort()).toEqual(everything.rows.map((row) => row.id).sort())
+      expect(new Set(seen).size).toBe(everything.total)
+    }
+  })
+
   it('walks every visible entry in id order for the export', async () => {
     const first = await idsAfter(ctx, 'location', '', 1)
     const rest = await idsAfter(ctx, 'location', first[0]!, 10)

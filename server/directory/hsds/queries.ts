@@ -29,6 +29,11 @@ export interface ListFilters {
 export interface Window {
   offset: number
   limit: number
+  /**
+   * Keyset paging for reading everything (NDJSON): the entries after this id, in id order, without
+   * counting them all again for each batch.
+   */
+  after?: string
 }
 
 export interface ListedRow {
@@ -111,8 +116,19 @@ async function termCondition(db: Kysely<DB>, filters: ListFilters): Promise<RawB
 const hasAttribute = (term: RawBuilder<unknown>, links: RawBuilder<unknown>) =>
   sql`exists (select 1 from directory_attribute a where ${term} and (${links}))`
 
-function page(window: Window) {
-  return sql`limit ${window.limit} offset ${window.offset}`
+/** The end of a list query: its order and window, offset or keyset. */
+function windowed(window: Window, id: RawBuilder<unknown>, order: RawBuilder<unknown>[]) {
+  if (window.after === undefined)
+    return {
+      where: sql`true`,
+      total: sql`count(*) over ()`,
+      tail: sql`order by ${sql.join(order)} limit ${window.limit} offset ${window.offset}`,
+    }
+  return {
+    where: sql`${id} > ${window.after}`,
+    total: sql`0`,
+    tail: sql`order by ${id} limit ${window.limit}`,
+  }
 }
 
 async function run(
@@ -124,6 +140,7 @@ async function run(
   const result = await query.execute(db)
   const rows = result.rows.map(({ id, updated_at }) => ({ id, updated_at }))
   const first = result.rows[0]
+  if (window.after !== undefined) return { rows, total: rows.length }
   // Past the last page the window function has no row to ride on: count on its own.
   const total = first
     ? Number(first.total)
@@ -167,11 +184,11 @@ export async function listServices(ctx: ReadContext, filters: ListFilters, windo
       where ds.service_id = s.id and ${serviceSearchMatch(filters.search, scope)}) desc`)
   }
   order.push(nameOrder('s', lang), sql`s.id`)
+  const w = windowed(window, sql`s.id`, order)
   return run(
     db,
-    sql<ListedRow & { total: number }>`select s.id, s.updated_at, count(*) over () as total
-      from ${fromServices} where ${and(where)}
-      order by ${sql.join(order)} ${page(window)}`,
+    sql<ListedRow & { total: number }>`select s.id, s.updated_at, ${w.total} as total
+      from ${fromServices} where ${and(where)} and ${w.where} ${w.tail}`,
     sql<{ total: number }>`select count(*) as total from ${fromServices} where ${and(where)}`,
     window,
   )
@@ -215,13 +232,13 @@ export async function listServiceAtLocations(
     order.unshift(sql`st_distance(l.point, ${origin})`)
   }
   order.push(nameOrder('s', lang), sql`sal.id`)
+  const w = windowed(window, sql`sal.id`, order)
   return run(
     db,
     sql<
       ListedRow & { total: number }
     >`select sal.id, greatest(sal.updated_at, s.updated_at, l.updated_at) as updated_at,
-      count(*) over () as total from ${from} where ${and(where)}
-      order by ${sql.join(order)} ${page(window)}`,
+      ${w.total} as total from ${from} where ${and(where)} and ${w.where} ${w.tail}`,
     sql<{ total: number }>`select count(*) as total from ${from} where ${and(where)}`,
     window,
   )
@@ -246,11 +263,11 @@ export async function listOrganizations(
         or exists (select 1 from directory_service s where s.organization_id = o.id and ${serviceVisible}
           and ${hasAttribute(term, sql`a.link_entity = 'service' and a.link_id = s.id`)}))`,
     )
+  const w = windowed(window, sql`o.id`, [nameOrder('o', lang), sql`o.id`])
   return run(
     db,
-    sql<ListedRow & { total: number }>`select o.id, o.updated_at, count(*) over () as total
-      from directory_organization o where ${and(where)}
-      order by ${nameOrder('o', lang)}, o.id ${page(window)}`,
+    sql<ListedRow & { total: number }>`select o.id, o.updated_at, ${w.total} as total
+      from directory_organization o where ${and(where)} and ${w.where} ${w.tail}`,
     sql<{ total: number }>`select count(*) as total from directory_organization o where ${and(where)}`,
     window,
   )
@@ -264,10 +281,11 @@ export async function listTaxonomies(
   const where: RawBuilder<unknown>[] = []
   if (filters.search) where.push(nameLike('x.name', filters.search))
   if (filters.modifiedAfter) where.push(sql`x.updated_at >= ${filters.modifiedAfter}`)
+  const w = windowed(window, sql`x.id`, [sql`lower(x.name)`, sql`x.id`])
   return run(
     ctx.db,
-    sql<ListedRow & { total: number }>`select x.id, x.updated_at, count(*) over () as total
-      from directory_taxonomy x where ${and(where)} order by lower(x.name), x.id ${page(window)}`,
+    sql<ListedRow & { total: number }>`select x.id, x.updated_at, ${w.total} as total
+      from directory_taxonomy x where ${and(where)} and ${w.where} ${w.tail}`,
     sql<{ total: number }>`select count(*) as total from directory_taxonomy x where ${and(where)}`,
     window,
   )
@@ -290,11 +308,11 @@ export async function listTaxonomyTerms(
     where.push(sql`t.parent_id = ${await resolveId(db, 'directory_taxonomy_term', filters.parentId)}`)
   if (filters.topOnly) where.push(sql`t.parent_id is null`)
   if (filters.modifiedAfter) where.push(sql`t.updated_at >= ${filters.modifiedAfter}`)
+  const w = windowed(window, sql`t.id`, [sql`t.taxonomy_id nulls last`, nameOrder('t', lang), sql`t.id`])
   return run(
     db,
-    sql<ListedRow & { total: number }>`select t.id, t.updated_at, count(*) over () as total
-      from directory_taxonomy_term t where ${and(where)}
-      order by t.taxonomy_id nulls last, ${nameOrder('t', lang)}, t.id ${page(window)}`,
+    sql<ListedRow & { total: number }>`select t.id, t.updated_at, ${w.total} as total
+      from directory_taxonomy_term t where ${and(where)} and ${w.where} ${w.tail}`,
     sql<{ total: number }>`select count(*) as total from directory_taxonomy_term t where ${and(where)}`,
     window,
   )

@@ -99,12 +99,14 @@ async function answerList(
           rows.map((row) => row.id),
         )
   if (query.format === 'ndjson') {
-    // Every result, without paging, one object per line, read a batch at a time.
+    // Every result, without paging, one object per line, read a batch at a time in id order.
     async function* lines() {
-      for (let offset = 0; ; offset += NDJSON_BATCH) {
-        const listing = await list(ctx, filters, { offset, limit: NDJSON_BATCH })
+      for (let after = ''; ; ) {
+        const listing = await list(ctx, filters, { offset: 0, limit: NDJSON_BATCH, after })
         for (const object of await shape(listing)) yield `${JSON.stringify(object)}\n`
-        if (listing.rows.length < NDJSON_BATCH) return
+        const last = listing.rows.at(-1)
+        if (!last || listing.rows.length < NDJSON_BATCH) return
+        after = last.id
       }
     }
     return reply.type('application/x-ndjson; charset=utf-8').send(Readable.from(lines()))
