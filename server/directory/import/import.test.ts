@@ -637,4 +637,26 @@ describe('importDirectory refuses what the database would', () => {
     const rows = await database.db.selectFrom('directory_organization').select('id').orderBy('id').execute()
     expect(rows.map((r) => r.id)).toEqual(['x-org'])
   })
+
+  it('adds the Relais taxonomy of a term from the file belongs to when the directory lacks it', async () => {
+    const file = path.join(scratch, 'custom-term.json')
+    writeFileSync(
+      file,
+      JSON.stringify({
+        id: 'relais-population:survivor-led',
+        code: 'survivor-led',
+        name: 'Survivor-led',
+        description: 'Run by survivors.',
+        taxonomy_id: 'relais-population',
+      }),
+    )
+    const result = await importDirectory(database, { file })
+    expect(result.errors).toEqual([])
+    const taxonomy = await database.db
+      .selectFrom('directory_taxonomy')
+      .select('name')
+      .where('id', '=', 'relais-population')
+      .executeTakeFirst()
+    expect(taxonomy?.name).toBe('Relais populations served')
+  })
 })

@@ -126,13 +126,15 @@ export async function checkReferences(db: Kysely<DB>, builder: BundleBuilder, lo
       term = term.parentId ? relaisTerms.get(term.parentId) : undefined
     }
   }
-  if (toAdd.size > 0) {
-    const parents = await existing(db, 'taxonomy_term', toAdd)
-    const taxonomies = await existing(
-      db,
-      'taxonomy',
-      relaisTaxonomies.map((t) => t.id),
+  const relaisTaxonomyIds = new Set(relaisTaxonomies.map((t) => t.id))
+  const taxonomyWanted =
+    toAdd.size > 0 ||
+    refs.some(
+      (ref) => ref.kind === 'taxonomy' && relaisTaxonomyIds.has(ref.id) && !builder.has('taxonomy', ref.id),
     )
+  if (taxonomyWanted) {
+    const parents = await existing(db, 'taxonomy_term', toAdd)
+    const taxonomies = await existing(db, 'taxonomy', relaisTaxonomyIds)
     for (const taxonomy of relaisTaxonomies)
       if (!taxonomies.has(taxonomy.id) && !builder.has('taxonomy', taxonomy.id))
         builder.put('taxonomy', { ...taxonomy }, { file: 'relais' })
