@@ -24,7 +24,9 @@ import {
  * - `hsds-csv`: a folder holding the HSDS tabular data package: datapackage.json and one CSV file per
  *   HSDS table, with the official columns in their order, then the Relais profile's columns.
  *
- * Both read through the API's read model, a batch of entries at a time.
+ * Both read through the API's read model, a batch of entries at a time. The public export publishes
+ * HSDS ids (UUIDs) as the API does; a backup keeps stored ids and sub-objects exactly, so that it
+ * imports back unchanged.
  */
 export type ExportFormat = 'hsds-json' | 'hsds-csv'
 
