@@ -3,7 +3,7 @@ import type { AuditContext } from '../../audit/audit.store.ts'
 import type { Database } from '../../db/database.ts'
 import type { DB } from '../../db/schema.ts'
 import type { DemoContext } from '../../demo/demo.ts'
-import type { DirectoryBundle } from '../directory.records.ts'
+import { type DirectoryBundle, emptyBundle } from '../directory.records.ts'
 import { type SaveSummary, saveBundle } from '../directory.service.ts'
 import {
   DEFAULT_DEMO_SERVICES,
@@ -42,16 +42,7 @@ export function splitBundle(bundle: DirectoryBundle, services: number): Director
   let size = 0
   for (const organization of bundle.organizations) {
     if (!part || size >= services) {
-      part = {
-        taxonomies: [],
-        taxonomyTerms: [],
-        organizations: [],
-        locations: [],
-        services: [],
-        serviceAtLocations: [],
-        attributes: [],
-        municipalities: [],
-      }
+      part = emptyBundle()
       parts.push(part)
       size = 0
     }
@@ -71,15 +62,8 @@ export function splitBundle(bundle: DirectoryBundle, services: number): Director
       part.attributes.push(...(attributesOf.get(id) ?? []))
     size += own.length
   }
-  const first = parts[0] ?? {
-    ...bundle,
-    organizations: [],
-    locations: [],
-    services: [],
-    serviceAtLocations: [],
-    attributes: [],
-  }
-  if (parts.length === 0) parts.push(first)
+  if (parts.length === 0) parts.push(emptyBundle())
+  const first = parts[0]!
   first.taxonomies = bundle.taxonomies
   first.taxonomyTerms = bundle.taxonomyTerms
   first.municipalities = bundle.municipalities ?? []
