@@ -162,6 +162,23 @@ describe('POST /webhooks/twilio/sms', () => {
     expect(await counts()).toEqual(before)
   })
 
+  it('400 on a MessageSid holding U+0000; a NUL elsewhere is stored without it, never a 500', async () => {
+    const bad = await postSms(smsParams({ MessageSid: 'SM\u0000abc' }))
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json().fields[0]).toMatchObject({ path: 'MessageSid', code: 'invalid' })
+    const params = smsParams({
+      Body: 'a\u0000b',
+      NumMedia: '1',
+      MediaUrl0: 'https://api.twilio.com/Media/ME0\u0000',
+      MediaContentType0: 'image/png\u0000',
+    })
+    const response = await postSms(params)
+    expect(response.statusCode, response.body).toBe(200)
+    const message = await messageBySid(params.MessageSid!)
+    expect(t.secrets.open(message!.body_sealed!)).toBe('a\u0000b')
+    expect(message?.media[0]).toMatchObject({ type: 'image/png', url: 'https://api.twilio.com/Media/ME0' })
+  })
+
   it('stores the event, contact, signal and message before answering empty TwiML', async () => {
     const params = smsParams({ Body: 'Est-ce que quelqu’un peut m’aider?' })
     const response = await postSms(params)
@@ -546,13 +563,42 @@ describe('POST /webhooks/whatsapp', () => {
       sha256: 'abc=',
       caption: 'my passport',
     }
-    expect((await postWhatsApp(payload)).statusCode).toBe(200)
+    const response = await postWhatsApp(payload)
+    expect(response.statusCode, response.body).toBe(200)
     const stored = await messageBySid(message.id as string)
     expect(stored).toMatchObject({ kind: 'image' })
     expect(stored?.media).toEqual([
       { type: 'image/jpeg', size: null, url: null, providerId: '1479537139650973' },
     ])
     expect(t.secrets.open(stored!.body_sealed!)).toBe('my passport')
+  })
+
+  it('keeps kinds it does not read (location, a new type) with their content in the event only', async () => {
+    const payload = waText(waNumber(), 'unused')
+    const messages = payload.entry[0]!.changes[0]!.value.messages as Record<string, unknown>[]
+    const location = messages[0]!
+    delete location.text
+    location.type = 'location'
+    location.location = { latitude: 45.5, longitude: -73.6, name: 'Gare' }
+    const novel = {
+      ...location,
+      id: wamid(),
+      type: 'Hologram-3D',
+      document: { id: '77', file_size: 'big', mime_type: 7 },
+    }
+    messages.push(novel)
+    const response = await postWhatsApp(payload)
+    expect(response.statusCode, response.body).toBe(200)
+    expect(await messageBySid(location.id as string)).toMatchObject({
+      kind: 'location',
+      body_sealed: null,
+      seq: 1,
+    })
+    expect(await messageBySid(novel.id as string)).toMatchObject({
+      kind: 'unknown',
+      body_sealed: null,
+      seq: 2,
+    })
   })
 
   it('statuses out of order never move a message back', async () => {

@@ -65,6 +65,15 @@ const sender = z
   .max(64)
   .regex(/^[\x20-\x7e]+$/, 'invalid')
 
+/** Text bound for a plain column or jsonb, neither of which can hold U+0000. */
+const storable = (value: string, max: number) => value.replaceAll('\u0000', '').slice(0, max)
+
+/** An optional detail the provider may add: kept when it is a string, never a reason to refuse. */
+const looseText = z
+  .unknown()
+  .optional()
+  .transform((value) => (typeof value === 'string' ? storable(value, 200) : null))
+
 function zodFields(error: z.ZodError): FieldError[] {
   return error.issues.map((issue) => {
     const path = issue.path.map(String).join('.') || '(root)'
@@ -115,8 +124,8 @@ const twilioMessage = z.object({
   From: single(sender),
   Body: single(z.string().max(MAX_BODY_CHARS)).optional(),
   NumMedia: single(z.string().regex(/^\d{1,2}$/, 'invalid')).optional(),
-  MessageStatus: single(z.string().max(40)).optional(),
-  ErrorCode: single(z.string().max(40)).optional(),
+  MessageStatus: single(z.string().regex(/^[A-Za-z_-]{1,40}$/, 'invalid')).optional(),
+  ErrorCode: single(z.string().regex(/^[\x20-\x7e]{1,40}$/, 'invalid')).optional(),
 })
 
 /** Parses a verified Twilio form into the event it carries. */
@@ -145,9 +154,9 @@ export function twilioEvent(params: FormParams, raw: string, receivedAt = new Da
     const url = params[`MediaUrl${index}`]
     const type = params[`MediaContentType${index}`]
     media.push({
-      type: typeof type === 'string' ? type.slice(0, 200) : null,
+      type: typeof type === 'string' ? storable(type, 200) : null,
       size: null,
-      url: typeof url === 'string' ? url.slice(0, 2000) : null,
+      url: typeof url === 'string' ? storable(url, 2000) : null,
       providerId: null,
     })
   }
@@ -177,8 +186,11 @@ export function twilioEvent(params: FormParams, raw: string, receivedAt = new Da
 const epochSeconds = z.string().regex(/^\d{1,12}$/, 'invalid')
 const waMedia = z.object({
   id: providerId,
-  mime_type: z.string().max(200).optional(),
-  file_size: z.number().int().nonnegative().optional(),
+  mime_type: looseText,
+  file_size: z
+    .unknown()
+    .optional()
+    .transform((value) => (Number.isSafeInteger(value) ? (value as number) : null)),
   caption: z.string().max(MAX_BODY_CHARS).optional(),
 })
 const mediaTypes = ['image', 'audio', 'video', 'document', 'sticker'] as const
@@ -186,7 +198,7 @@ const waMessage = z.object({
   id: providerId,
   from: sender,
   timestamp: epochSeconds,
-  type: z.string().min(1).max(40),
+  type: z.string().transform((value) => (/^[a-z_]{1,40}$/.test(value) ? value : 'unknown')),
   text: z.object({ body: z.string().max(MAX_BODY_CHARS) }).optional(),
   image: waMedia.optional(),
   audio: waMedia.optional(),
@@ -197,11 +209,9 @@ const waMessage = z.object({
 })
 const waStatus = z.object({
   id: providerId,
-  status: z.string().min(1).max(40),
+  status: z.string(),
   timestamp: epochSeconds,
-  errors: z
-    .array(z.object({ code: z.number().optional(), title: z.string().max(500).optional() }))
-    .optional(),
+  errors: z.array(z.object({ code: z.unknown(), title: looseText })).optional(),
 })
 const waPayload = z.object({
   object: z.literal('whatsapp_business_account'),
@@ -264,7 +274,7 @@ export function whatsappEvent(raw: string): InboundEvent {
           if (!item) throw invalidField(`${at}.${message.type}.id`, 'required')
           media.push({
             type: item.mime_type ?? null,
-            size: item.file_size ?? null,
+            size: item.file_size,
             url: null,
             providerId: item.id,
           })
@@ -295,7 +305,11 @@ export function whatsappEvent(raw: string): InboundEvent {
           externalId: status.id,
           status: mapped,
           at: new Date(Number(status.timestamp) * 1000),
-          error: error ? String(error.code ?? error.title ?? 'unknown') : null,
+          error: error
+            ? typeof error.code === 'number' || typeof error.code === 'string'
+              ? storable(String(error.code), 40)
+              : (error.title ?? 'unknown')
+            : null,
         })
       }
     })
