@@ -38,6 +38,14 @@ async function columns(database: Database) {
   }
 }
 
+async function documents(
+  database: Database,
+  kind: 'organization' | 'location' | 'service' | 'service_at_location',
+): Promise<Map<string, Record<string, unknown>>> {
+  const rows = await database.db.selectFrom(`directory_${kind}`).select(['id', 'doc']).execute()
+  return new Map(rows.map((row) => [row.id, row.doc]))
+}
+
 describe('importing what Relais exported', () => {
   let database: Database
   let scratch: string
@@ -63,6 +71,12 @@ describe('importing what Relais exported', () => {
       const out = path.join(scratch, format === 'hsds-json' ? `${name}.json` : name)
       await exportDirectory(database, { format, out, includeConfidential })
       const before = await columns(database)
+      const docsBefore = {
+        organization: await documents(database, 'organization'),
+        location: await documents(database, 'location'),
+        service: await documents(database, 'service'),
+        service_at_location: await documents(database, 'service_at_location'),
+      }
       const result = await importDirectory(database, { file: out })
       expect(result.errors).toEqual([])
       // The public export names entries by UUID; those stored under other ids get theirs back.
@@ -71,6 +85,18 @@ describe('importing what Relais exported', () => {
       const after = await columns(database)
       for (const key of Object.keys(before) as (keyof typeof before)[])
         expect(after[key], key).toEqual(before[key])
+      // A JSON backup holds the entries as stored: importing it back changes no document, but for
+      // what the export derives (a service's last_modified, its HSDS metadata).
+      if (includeConfidential && format === 'hsds-json') {
+        const changed = new Set<string>()
+        for (const [table, docs] of Object.entries(docsBefore)) {
+          const now = await documents(database, table as keyof typeof docsBefore)
+          for (const [id, doc] of docs)
+            for (const key of new Set([...Object.keys(doc), ...Object.keys(now.get(id) ?? {})]))
+              if (JSON.stringify(doc[key]) !== JSON.stringify(now.get(id)?.[key])) changed.add(key)
+        }
+        expect([...changed].filter((key) => !['last_modified', 'metadata'].includes(key))).toEqual([])
+      }
     },
   )
 })

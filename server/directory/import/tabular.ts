@@ -347,7 +347,17 @@ function profileColumns(reader: HsdsReader, object: Json) {
   const jurisdiction: Json = {}
   for (const column of ['country', 'state_province', 'municipality'])
     if (`jurisdiction_${column}` in object) jurisdiction[column] = take(`jurisdiction_${column}`)
+  if (typeof object.jurisdiction_area === 'string') {
+    const text = take('jurisdiction_area') as string
+    try {
+      jurisdiction.area = JSON.parse(text)
+    } catch {
+      jurisdiction.area = text
+    }
+  }
   if (Object.keys(jurisdiction).length > 0) object.jurisdiction = nested(jurisdiction)
-  if ('verification_interval_days' in object)
-    object.verification = nested({ interval_days: take('verification_interval_days') })
+  const verification: Json = {}
+  if ('verification_interval_days' in object) verification.interval_days = take('verification_interval_days')
+  if ('last_verified_at' in object) verification.last_verified_at = take('last_verified_at')
+  if (Object.keys(verification).length > 0) object.verification = nested(verification)
 }
