@@ -47,6 +47,9 @@ export class HsdsReader {
     readonly rowOrigins: WeakMap<object, Origin> = new WeakMap(),
   ) {}
 
+  /** The language of an object's untranslated text, when its file says (a tabular table's metadata). */
+  readonly textLanguage = new WeakMap<object, Language>()
+
   private get log() {
     return this.builder.log
   }
@@ -201,7 +204,7 @@ export class HsdsReader {
         if (d) description[lang] = d
       }
     }
-    const language = hint ?? this.language
+    const language = hint ?? this.textLanguage.get(object) ?? this.language
     const n = this.string(object, path, 'name', entry)
     const d = this.string(object, path, 'description', entry)
     if (n && !name[language]) name[language] = n

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -548,6 +548,36 @@ describe('importDirectory on PostgreSQL', () => {
       description_en: null,
       description_fr: 'Hébergement.',
     })
+  })
+
+  it('takes the language of a tabular table from meta_table_descriptions.csv', async () => {
+    const folder = path.join(scratch, 'french-tables')
+    mkdirSync(folder)
+    writeFileSync(
+      path.join(folder, 'datapackage.json'),
+      JSON.stringify({
+        resources: [
+          { name: 'organization', path: 'organizations.csv' },
+          { name: 'meta_table_description', path: 'meta_table_descriptions.csv' },
+        ],
+      }),
+    )
+    writeFileSync(
+      path.join(folder, 'organizations.csv'),
+      'id,name,description\nfr-table-org,Maison Marguerite,Refuge pour femmes.\n',
+    )
+    writeFileSync(
+      path.join(folder, 'meta_table_descriptions.csv'),
+      'id,name,language,character_set\nm1,organizations,fra,UTF-8\n',
+    )
+    const result = await importDirectory(database, { file: folder })
+    expect(result.errors).toEqual([])
+    const row = await database.db
+      .selectFrom('directory_organization')
+      .select(['name_en', 'name_fr'])
+      .where('id', '=', 'fr-table-org')
+      .executeTakeFirstOrThrow()
+    expect(row).toEqual({ name_en: null, name_fr: 'Maison Marguerite' })
   })
 
   it('reports progress as it writes', async () => {

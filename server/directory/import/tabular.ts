@@ -2,8 +2,7 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { BundleBuilder } from './builder.ts'
 import { parseCsvTable } from './csv.ts'
-import type { HsdsReader } from './hsds.ts'
-import { parseBoolean } from './hsds.ts'
+import { type HsdsReader, type Language, languageOf, parseBoolean } from './hsds.ts'
 import type { Origin } from './issues.ts'
 
 type Json = Record<string, unknown>
@@ -306,8 +305,17 @@ export async function readTabular(reader: HsdsReader, folder: string) {
     parent.metadata = [...(Array.isArray(parent.metadata) ? (parent.metadata as Json[]) : []), object]
   }
 
+  // meta_table_descriptions.csv may give each table's language.
+  const tableLanguage = new Map<string, Language>()
+  for (const object of rows.get('meta_table_description') ?? []) {
+    const table = tableOf({ name: object.name })
+    const language = languageOf(object.language)
+    if (table && language) tableLanguage.set(table, language)
+  }
   for (const table of topTables)
     for (const object of rows.get(table) ?? []) {
+      const language = tableLanguage.get(table)
+      if (language) reader.textLanguage.set(object, language)
       profileColumns(reader, object)
       reader.entry(object, '', table)
     }
