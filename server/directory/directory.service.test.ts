@@ -61,6 +61,40 @@ describe.each(engines)('saveBundle on $engine', ({ open }) => {
     }
   })
 
+  it('treats a location of a confidential organization as confidential, even for another organization’s service', async () => {
+    const owner = providerBundle({ confidential: { organization: false } })
+    await saveBundle(database, owner, audit)
+    const guest = providerBundle()
+    const guestAtOwner = {
+      ...guest,
+      locations: [],
+      serviceAtLocations: [{ ...guest.serviceAtLocations[0]!, locationId: owner.ids.location }],
+    }
+    await saveBundle(database, guestAtOwner, audit)
+    const flag = async () =>
+      (
+        await database.db
+          .selectFrom('directory_search')
+          .select('confidential')
+          .where('service_id', '=', guest.ids.service)
+          .executeTakeFirstOrThrow()
+      ).confidential
+    expect(await flag()).toBe(false)
+    await saveBundle(
+      database,
+      {
+        ...owner,
+        organizations: [{ ...owner.organizations[0]!, confidential: true }],
+        locations: [],
+        services: [],
+        serviceAtLocations: [],
+        attributes: [],
+      },
+      audit,
+    )
+    expect(await flag()).toBe(true)
+  })
+
   it('records each changed field as HSDS metadata, audits the change, and re-indexes dependants', async () => {
     const bundle = providerBundle()
     await saveBundle(database, bundle, audit)

@@ -233,6 +233,15 @@ export async function servicesAffectedBy(
       .execute())
       found.add(row.id)
   }
+  for (const batch of chunks(ids.organizations)) {
+    for (const row of await db
+      .selectFrom('directory_service_at_location as sal')
+      .innerJoin('directory_location as l', 'l.id', 'sal.location_id')
+      .select('sal.service_id')
+      .where('l.organization_id', 'in', batch)
+      .execute())
+      found.add(row.service_id)
+  }
   for (const batch of chunks(ids.locations)) {
     for (const row of await db
       .selectFrom('directory_service_at_location')
@@ -285,12 +294,14 @@ export async function refreshSearch(db: Db, serviceIds: string[]) {
     const placements = await db
       .selectFrom('directory_service_at_location as sal')
       .innerJoin('directory_location as l', 'l.id', 'sal.location_id')
+      // A location is as confidential as the organization it belongs to, even for another one's service.
+      .leftJoin('directory_organization as lo', 'lo.id', 'l.organization_id')
       .select([
         'sal.id',
         'sal.service_id',
         'sal.doc as sal_doc',
         'l.id as location_id',
-        'l.confidential',
+        sql<boolean>`l.confidential or coalesce(lo.confidential, false)`.as('confidential'),
         'l.province',
         'l.municipality',
         'l.doc as location_doc',
