@@ -304,7 +304,7 @@ export async function importDirectory(
   }
   const writable = countOf(bundle)
   if (writable === 0 && bundle.attributes.length === 0)
-    return result({ created: 0, updated: 0, unchanged: 0, rejected }, log.errors.length === 0 || rejected > 0)
+    return result({ created: 0, updated: 0, unchanged: 0, rejected }, log.errors.length === 0)
 
   const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0, rejected }
   const batches = batchesOf(bundle, options.batchSize ?? 1000)
