@@ -15,9 +15,13 @@ const running = await startRelais(
   loadEnv({ RELAIS_DATA_DIR: dataDir, PORT: '0', RELAIS_LOG_LEVEL: 'warn' }),
   { demo: true },
 )
-const adminLine = running.demoReport.find((line) => line.includes('admin@demo'))
-const password = adminLine?.trim().split(/\s+/)[2]
-if (!password) throw new Error('demo admin credentials not found')
+/** A demo account's password, from the lines printed at start. */
+function passwordOf(role: string): string {
+  const line = running.demoReport.find((entry) => entry.includes(`${role}@demo`))
+  const password = line?.trim().split(/\s+/)[2]
+  if (!password) throw new Error(`demo ${role} credentials not found`)
+  return password
+}
 
 const browser = await launchBrowser()
 try {
@@ -38,12 +42,28 @@ try {
   await shoot('en-CA', '/', 'portal-en.png')
   await shoot('fr-CA', '/', 'portal-fr.png')
   await shoot('fr-CA', '/console/', 'console-sign-in-fr.png')
-  await shoot('en-CA', '/console/', 'console-users-en.png', async (page) => {
-    await page.getByLabel('Email address').fill('admin@demo.relais.test')
-    await page.getByLabel('Password').fill(password)
+  const signInAsDemo = async (
+    page: import('playwright-core').Page,
+    role: 'admin' | 'advocate',
+    secret: string,
+  ) => {
+    await page.getByLabel('Email address').fill(`${role}@demo.relais.test`)
+    await page.getByLabel('Password').fill(secret)
     await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.getByLabel('Six-digit code').fill(currentTotp(demoTotpSecret(`${DEMO_SEED}:admin`)))
+    await page.getByLabel('Six-digit code').fill(currentTotp(demoTotpSecret(`${DEMO_SEED}:${role}`)))
     await page.getByRole('button', { name: 'Verify' }).click()
+  }
+  await shoot('en-CA', '/console/', 'console-directory-en.png', async (page) => {
+    await signInAsDemo(page, 'advocate', passwordOf('advocate'))
+    await page.getByRole('link', { name: 'Directory', exact: true }).click()
+    await page.getByLabel('Search', { exact: true }).fill('shelter')
+    await page.getByLabel('Province or territory').selectOption('ON')
+    await page.getByLabel('Near (municipality)').fill('Toronto')
+    await page.getByRole('button', { name: 'Search', exact: true }).click()
+    await page.locator('.agencies').waitFor()
+  })
+  await shoot('en-CA', '/console/', 'console-users-en.png', async (page) => {
+    await signInAsDemo(page, 'admin', passwordOf('admin'))
     await page.getByRole('link', { name: 'Staff accounts' }).click()
     await page.getByRole('table').waitFor()
   })
