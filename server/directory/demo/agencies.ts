@@ -60,14 +60,14 @@ export const policeAgencies: PoliceAgency[] = [
   // Ontario
   service('on-toronto', 'Toronto Police Service', 'Service de police de Toronto', 25, true),
   service('on-ottawa', 'Ottawa Police Service', 'Service de police d’Ottawa', 35, true),
-  regional('on-mississauga', 'Peel Regional Police', 'Police régionale de Peel', 30, true),
-  regional('on-markham', 'York Regional Police', 'Police régionale de York', 35, true),
+  regional('on-mississauga', 'Peel Regional Police', 'Police régionale de Peel', 15, true),
+  regional('on-markham', 'York Regional Police', 'Police régionale de York', 20, true),
   service('on-hamilton', 'Hamilton Police Service', 'Service de police de Hamilton', 25),
   service('on-london', 'London Police Service', 'Service de police de London', 20),
   regional('on-kitchener', 'Waterloo Regional Police Service', 'Service de police régional de Waterloo', 30),
   service('on-windsor', 'Windsor Police Service', 'Service de police de Windsor', 20),
   regional('on-oakville', 'Halton Regional Police Service', 'Service de police régional de Halton', 30),
-  regional('on-oshawa', 'Durham Regional Police Service', 'Service de police régional de Durham', 40, true),
+  regional('on-oshawa', 'Durham Regional Police Service', 'Service de police régional de Durham', 25, true),
   regional(
     'on-st-catharines',
     'Niagara Regional Police Service',
