@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
@@ -33,10 +33,11 @@ export async function buildTestApp(
   options: TestAppOptions = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase()
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'relais-data-'))
   const env = loadEnv({
     NODE_ENV: 'test',
     RELAIS_LOG_LEVEL: 'silent',
-    RELAIS_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'relais-data-')),
+    RELAIS_DATA_DIR: dataDir,
     DATABASE_URL: database.url,
     ...overrides,
   })
@@ -57,6 +58,7 @@ export async function buildTestApp(
     async close() {
       await app.close()
       await database.close()
+      rmSync(dataDir, { recursive: true, force: true })
     },
   }
 }
