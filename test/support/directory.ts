@@ -37,9 +37,7 @@ export interface ProviderIds {
 }
 
 /** One provider: an organization with one location and one service offered there. */
-export function providerBundle(
-  options: ProviderOptions = {},
-): DirectoryBundle & { ids: ProviderIds } {
+export function providerBundle(options: ProviderOptions = {}): DirectoryBundle & { ids: ProviderIds } {
   const ids = {
     organization: randomUUID(),
     location: randomUUID(),
