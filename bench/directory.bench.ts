@@ -2,16 +2,13 @@
 // (text + service type + population + 50 km around a municipality) end to end over HTTP against
 // 100,000 generated services on PostgreSQL, beside the very SQL statements that search runs, replayed
 // straight on the database in the same run; then the same on PGlite with the default demo directory.
-import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import http from 'node:http'
 import { availableParallelism, tmpdir } from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { fileURLToPath } from 'node:url'
 import { type CompiledQuery, type KyselyPlugin, sql } from 'kysely'
-import pg from 'pg'
 import { directorySearchQuery } from '../common/contracts/directory.ts'
 import { loadEnv } from '../server/config/env.ts'
 import { createSecrets } from '../server/crypto/secrets.ts'
@@ -28,16 +25,14 @@ import { insertSession, updateUser } from '../server/identity/identity.store.ts'
 import {
   type BenchmarkResult,
   defineBenchmark,
-  freePort,
   onCleanup,
   percentile,
   type Row,
   round,
   settings,
 } from './harness.ts'
+import { LOG_LEVEL, serveInChild, startPostgres } from './relais.ts'
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn'
 const SERVICES = positiveInt('BENCH_DIRECTORY_SERVICES', 100_000)
 const SEED = 20211
 const audit = { actorId: null, actorLabel: 'bench', address: null, requestId: null }
@@ -250,75 +245,6 @@ async function firstAnswer(port: number, cookie: string) {
 
 // --- PostgreSQL ---------------------------------------------------------------------------------
 
-async function startPostgres(): Promise<{ url: string; database: Database } | null> {
-  let cluster: { url: string; stop(): void }
-  try {
-    // @ts-expect-error plain JavaScript helper shared with the tests
-    const { startCluster } = await import('../scripts/pg-cluster.mjs')
-    cluster = await startCluster()
-  } catch (error) {
-    if (/binaries not found/.test((error as Error).message)) return null
-    throw error
-  }
-  onCleanup(() => cluster.stop())
-  const admin = new pg.Client({ connectionString: cluster.url })
-  await admin.connect()
-  await admin.query('create database relais_bench')
-  await admin.end()
-  const url = new URL(cluster.url)
-  url.pathname = '/relais_bench'
-  const database = await openDatabase({ url: url.toString() })
-  onCleanup(() => database.close())
-  await migrate(database)
-  return { url: url.toString(), database }
-}
-
-async function serveInChild(databaseUrl: string, dataDir: string): Promise<number> {
-  const port = await freePort()
-  const child: ChildProcess = spawn(process.execPath, ['bin/relais.js', 'serve'], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATABASE_URL: databaseUrl,
-      RELAIS_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      RELAIS_DATA_DIR: dataDir,
-      RELAIS_LOG_LEVEL: LOG_LEVEL,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  child.stdout?.on('data', (chunk) => {
-    output += String(chunk)
-  })
-  child.stderr?.on('data', (chunk) => {
-    output += String(chunk)
-  })
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  onCleanup(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return
-    child.kill('SIGTERM')
-    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000)
-    await exited
-    clearTimeout(killer)
-  })
-  await new Promise<void>((resolve, reject) => {
-    const check = () => {
-      if (/Relais is listening on/.test(output)) {
-        child.stdout?.off('data', check)
-        child.off('exit', onExit)
-        resolve()
-      }
-    }
-    const onExit = (code: number | null) => reject(new Error(`relais serve exited (${code}):\n${output}`))
-    child.stdout?.on('data', check)
-    child.once('exit', onExit)
-  })
-  return port
-}
-
 async function onPostgres(dataDir: string): Promise<BenchmarkResult | null> {
   const postgres = await startPostgres()
   if (!postgres) return null
@@ -338,7 +264,7 @@ async function onPostgres(dataDir: string): Promise<BenchmarkResult | null> {
   )
 
   const cookie = await advocateSession(database)
-  const port = await serveInChild(postgres.url, dataDir)
+  const port = await serveInChild(postgres.url, randomBytes(32).toString('base64'), dataDir)
   const answer = await firstAnswer(port, cookie)
   const directory = `${(SERVICES / 1000).toLocaleString('en-US')}k services`
 
