@@ -6,10 +6,10 @@ import {
   serviceAnswers,
   surveyLimits,
 } from '../../common/contracts/survey.ts'
-import { Field } from '../console/Field.tsx'
 import { ApiError, createApiClient } from '../shared/api.ts'
+import { Field, pick, TextAreaField } from '../shared/fields.tsx'
 import { LanguageSwitcher } from '../shared/LanguageSwitcher.tsx'
-import { ChoiceGroup, EntryFacts, pick, TextAreaField } from './fields.tsx'
+import { ChoiceGroup, EntryFacts } from './fields.tsx'
 
 /** The token at the end of /survey/<token>. */
 function tokenFromAddress(): string {

@@ -1,55 +1,8 @@
-import { type TextareaHTMLAttributes, useId } from 'react'
+import { useId } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { SurveyEntry } from '../../common/contracts/survey.ts'
 import type { ApiError } from '../shared/api.ts'
-
-/** The server's message for a field, worded with the field's own label. */
-function useFieldMessage(error: ApiError | null | undefined, name: string, label: string) {
-  const { t } = useTranslation('errors')
-  const problem = error?.field(name)
-  return problem ? t(`field.${problem.code}`, { ...problem.values, field: label }) : undefined
-}
-
-/** A labelled text area whose server error is tied to it for screen readers. */
-export function TextAreaField({
-  label,
-  name,
-  hint,
-  error,
-  ...textarea
-}: {
-  label: string
-  name: string
-  hint?: string
-  error?: ApiError | null
-} & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const id = useId()
-  const message = useFieldMessage(error, name, label)
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <textarea
-        id={id}
-        name={name}
-        aria-invalid={message ? true : undefined}
-        aria-describedby={
-          [hint && `${id}-hint`, message && `${id}-error`].filter(Boolean).join(' ') || undefined
-        }
-        {...textarea}
-      />
-      {hint && (
-        <p id={`${id}-hint`} className="field-hint">
-          {hint}
-        </p>
-      )}
-      {message && (
-        <p id={`${id}-error`} className="field-error">
-          {message}
-        </p>
-      )}
-    </div>
-  )
-}
+import { pick, useFieldMessage } from '../shared/fields.tsx'
 
 /** A group of radio buttons under a legend; the server's error on the group is tied to it. */
 export function ChoiceGroup<T extends string>({
@@ -95,11 +48,6 @@ export function ChoiceGroup<T extends string>({
       )}
     </fieldset>
   )
-}
-
-/** Text in the interface language, falling back to the other one. */
-export function pick(text: { en: string | null; fr: string | null }, language: string): string {
-  return (language === 'fr' ? (text.fr ?? text.en) : (text.en ?? text.fr)) ?? ''
 }
 
 const weekdays = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU']

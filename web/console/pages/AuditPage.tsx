@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next'
 import type { auditPage } from '../../../common/contracts/audit.ts'
 import type { User } from '../../../common/contracts/identity.ts'
 import { ApiError } from '../../shared/api.ts'
-import { ErrorAlert, Field } from '../Field.tsx'
+import { ErrorAlert, Field } from '../../shared/fields.tsx'
 import { ScrollRegion } from '../ScrollRegion.tsx'
 import { useConsole } from '../session.tsx'
 

@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { SessionInfo } from '../../../common/contracts/identity.ts'
 import { type ApiClient, ApiError } from '../../shared/api.ts'
-import { ErrorAlert, Field } from '../Field.tsx'
+import { ErrorAlert, Field } from '../../shared/fields.tsx'
 
 interface Enrolment {
   secret: string

@@ -10,7 +10,7 @@ import { agencyKinds, referralStatuses } from '../../../common/contracts/directo
 import { provinceCodes, provinces } from '../../../common/geography.ts'
 import { ApiError } from '../../shared/api.ts'
 import '../../shared/directory/directory.css'
-import { ErrorAlert, Field } from '../Field.tsx'
+import { ErrorAlert, Field, pick } from '../../shared/fields.tsx'
 import { navigate } from '../router.ts'
 import { useConsole } from '../session.tsx'
 
@@ -60,10 +60,6 @@ const bilingualFrom = (form: FormData) => ({
   name: { en: optional(form, 'name.en'), fr: optional(form, 'name.fr') },
   description: { en: optional(form, 'description.en'), fr: optional(form, 'description.fr') },
 })
-
-function pick(lang: string, text: { en: string | null; fr: string | null }) {
-  return (lang === 'fr' ? (text.fr ?? text.en) : (text.en ?? text.fr)) ?? ''
-}
 
 /** An organization with its services and locations; directory managers edit everything in place. */
 export function OrganizationPage({ id }: { id: string }) {
@@ -122,7 +118,7 @@ export function OrganizationPage({ id }: { id: string }) {
     <>
       {back}
       <h1>
-        {organization ? pick(i18n.language, organization.name) : t('organization.new')}
+        {organization ? pick(organization.name, i18n.language) : t('organization.new')}
         {organization?.confidential && <span className="badge confidential">{t('result.confidential')}</span>}
       </h1>
       <div aria-live="polite">{notice && <p className="notice">{notice}</p>}</div>
@@ -135,7 +131,7 @@ export function OrganizationPage({ id }: { id: string }) {
       ) : (
         organization && (
           <section className="panel">
-            <p>{pick(i18n.language, organization.description)}</p>
+            <p>{pick(organization.description, i18n.language)}</p>
             <dl className="facts">
               <dt>{t('organization.kind')}</dt>
               <dd>{t(`agencies.kind.${organization.kind}`)}</dd>
@@ -186,7 +182,7 @@ export function OrganizationPage({ id }: { id: string }) {
             ) : (
               <section key={location.id} className="panel">
                 <h3>
-                  {pick(i18n.language, location.name)}
+                  {pick(location.name, i18n.language)}
                   {location.confidential && (
                     <span className="badge confidential">{t('result.confidential')}</span>
                   )}
@@ -242,12 +238,12 @@ export function OrganizationPage({ id }: { id: string }) {
             ) : (
               <section key={service.id} className="panel">
                 <h3>
-                  {pick(i18n.language, service.name)}
+                  {pick(service.name, i18n.language)}
                   {service.confidential && (
                     <span className="badge confidential">{t('result.confidential')}</span>
                   )}
                 </h3>
-                <p>{pick(i18n.language, service.description)}</p>
+                <p>{pick(service.description, i18n.language)}</p>
                 <p>
                   {t(`organization.statusValue.${service.status}`)} ·{' '}
                   {t(`result.referral.${service.referralStatus ?? 'unknown'}`)}
@@ -727,7 +723,7 @@ function ServiceForm({
               value={location.id}
               defaultChecked={service?.locationIds.includes(location.id) ?? false}
             />{' '}
-            {pick(i18n.language, location.name)}
+            {pick(location.name, i18n.language)}
           </label>
         ))}
       </fieldset>

@@ -2,7 +2,7 @@ import { type FormEvent, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { limits } from '../../../common/limits.ts'
 import { type ApiClient, ApiError } from '../../shared/api.ts'
-import { ErrorAlert, Field } from '../Field.tsx'
+import { ErrorAlert, Field } from '../../shared/fields.tsx'
 
 export function SignInPage({
   api,

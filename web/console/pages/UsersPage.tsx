@@ -4,7 +4,7 @@ import type { User } from '../../../common/contracts/identity.ts'
 import { limits } from '../../../common/limits.ts'
 import { roles } from '../../../common/permissions.ts'
 import { ApiError } from '../../shared/api.ts'
-import { ErrorAlert, Field } from '../Field.tsx'
+import { ErrorAlert, Field } from '../../shared/fields.tsx'
 import { ScrollRegion } from '../ScrollRegion.tsx'
 import { useConsole } from '../session.tsx'
 
