@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely'
 import type { Role } from '../../common/permissions.ts'
 import type { DB } from '../db/schema.ts'
+import { recordThrottledFailure } from '../db/throttle.ts'
 
 export type StaffUserRow = Awaited<ReturnType<typeof findUserById>> & {}
 
@@ -171,28 +172,8 @@ export async function recordFailures(
   keys: { key: string; blockFor: (failures: number) => number }[],
   now: Date,
 ) {
-  for (const { key, blockFor } of keys) {
-    const row = await db
-      .insertInto('sign_in_throttle')
-      .values({ key, failures: 1, last_failure_at: now })
-      .onConflict((oc) =>
-        oc.column('key').doUpdateSet({
-          // A quiet hour forgives earlier failures.
-          failures: sql`case when sign_in_throttle.last_failure_at < ${new Date(now.getTime() - 3600_000)} then 1 else sign_in_throttle.failures + 1 end`,
-          last_failure_at: now,
-        }),
-      )
-      .returning('failures')
-      .executeTakeFirstOrThrow()
-    const seconds = blockFor(row.failures)
-    if (seconds > 0) {
-      await db
-        .updateTable('sign_in_throttle')
-        .set({ blocked_until: new Date(now.getTime() + seconds * 1000) })
-        .where('key', '=', key)
-        .execute()
-    }
-  }
+  for (const { key, blockFor } of keys)
+    await recordThrottledFailure(db, 'sign_in_throttle', key, now, blockFor)
 }
 
 export function clearThrottle(db: Kysely<DB>, key: string) {

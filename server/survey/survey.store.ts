@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../db/schema.ts'
+import { recordThrottledFailure } from '../db/throttle.ts'
 import type { HsdsDoc } from '../directory/directory.tables.ts'
 
 type Db = Kysely<DB>
@@ -279,24 +280,5 @@ export async function recordLookupFailure(
   now: Date,
   blockFor: (failures: number) => number,
 ) {
-  const row = await db
-    .insertInto('survey_link_throttle')
-    .values({ key, failures: 1, last_failure_at: now })
-    .onConflict((oc) =>
-      oc.column('key').doUpdateSet({
-        // A quiet hour forgives earlier failures.
-        failures: sql`case when survey_link_throttle.last_failure_at < ${new Date(now.getTime() - 3600_000)} then 1 else survey_link_throttle.failures + 1 end`,
-        last_failure_at: now,
-      }),
-    )
-    .returning('failures')
-    .executeTakeFirstOrThrow()
-  const seconds = blockFor(row.failures)
-  if (seconds > 0) {
-    await db
-      .updateTable('survey_link_throttle')
-      .set({ blocked_until: new Date(now.getTime() + seconds * 1000) })
-      .where('key', '=', key)
-      .execute()
-  }
+  await recordThrottledFailure(db, 'survey_link_throttle', key, now, blockFor)
 }
