@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { withDatabase } from '../../test/global-setup.ts'
+import { runRelais, withCliEnvironment } from '../../test/support/cli.ts'
 import { createTestDatabase, postgresUrl, type TestDatabase } from '../../test/support/database.ts'
 import { listMigrations } from '../db/migrate.ts'
 import { newToken, sha256, verifyPassword } from '../identity/credentials.ts'
 import { findUserByEmail, insertSession } from '../identity/identity.store.ts'
-import { main } from './main.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
@@ -29,7 +29,6 @@ const managedKeys = [
 
 let database: TestDatabase
 let dataDir: string
-let savedEnv: Record<string, string | undefined>
 
 beforeAll(async () => {
   database = await createTestDatabase()
@@ -41,34 +40,14 @@ afterAll(async () => {
 })
 
 // Each test runs the CLI against this file's own database; the real environment comes back after.
-beforeEach(() => {
-  savedEnv = Object.fromEntries(managedKeys.map((key) => [key, process.env[key]]))
-  for (const key of managedKeys) delete process.env[key]
-  Object.assign(process.env, {
-    NODE_ENV: 'test',
-    DATABASE_URL: database.url,
-    RELAIS_DATA_DIR: dataDir,
-    RELAIS_LOG_LEVEL: 'silent',
-  })
-})
-afterEach(() => {
-  for (const key of managedKeys) {
-    if (savedEnv[key] === undefined) delete process.env[key]
-    else process.env[key] = savedEnv[key]
-  }
-})
+withCliEnvironment(managedKeys, () => ({
+  NODE_ENV: 'test',
+  DATABASE_URL: database.url,
+  RELAIS_DATA_DIR: dataDir,
+  RELAIS_LOG_LEVEL: 'silent',
+}))
 
-/** Runs `relais <argv>` in this process, capturing what it prints. */
-async function relais(...argv: string[]) {
-  const stdout: string[] = []
-  const stderr: string[] = []
-  const out = {
-    log: (...parts: unknown[]) => stdout.push(parts.join(' ')),
-    error: (...parts: unknown[]) => stderr.push(parts.join(' ')),
-  } as unknown as Console
-  const code = await main(argv, out)
-  return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') }
-}
+const relais = runRelais
 
 /** Runs the real executable, killed if it is still running after `limitMs` (a hung start). */
 function spawnRelais(argv: string[], env: Record<string, string>, limitMs = 30_000) {

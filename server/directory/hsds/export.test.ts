@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runRelais, withCliEnvironment } from '../../../test/support/cli.ts'
 import { createTestDatabase, engines, type TestDatabase } from '../../../test/support/database.ts'
 import { providerBundle, taxonomyBundle } from '../../../test/support/directory.ts'
-import { main } from '../../cli/main.ts'
 import type { Database } from '../../db/database.ts'
 import { saveBundle } from '../directory.service.ts'
 import { csvValue, exportDirectory } from './export.ts'
@@ -284,40 +284,24 @@ describe('csvValue', () => {
 describe('relais directory export', () => {
   let database: TestDatabase
   let dir: string
-  const saved: Record<string, string | undefined> = {}
-  const keys = ['NODE_ENV', 'DATABASE_URL', 'RELAIS_DATA_DIR', 'RELAIS_LOG_LEVEL'] as const
   beforeAll(async () => {
     database = await createTestDatabase()
     dir = mkdtempSync(path.join(tmpdir(), 'relais-export-cli-'))
     await saveBundle(database, taxonomyBundle(), audit, { mode: 'summary' })
     for (const bundle of [shown, secret]) await saveBundle(database, bundle, audit)
-    for (const key of keys) saved[key] = process.env[key]
-    Object.assign(process.env, {
-      NODE_ENV: 'test',
-      DATABASE_URL: database.url,
-      RELAIS_DATA_DIR: dir,
-      RELAIS_LOG_LEVEL: 'silent',
-    })
   })
+  withCliEnvironment([], () => ({
+    NODE_ENV: 'test',
+    DATABASE_URL: database.url,
+    RELAIS_DATA_DIR: dir,
+    RELAIS_LOG_LEVEL: 'silent',
+  }))
   afterAll(async () => {
-    for (const key of keys) {
-      if (saved[key] === undefined) delete process.env[key]
-      else process.env[key] = saved[key]
-    }
     await database.close()
     rmSync(dir, { recursive: true, force: true })
   })
 
-  async function relais(...argv: string[]) {
-    const stdout: string[] = []
-    const stderr: string[] = []
-    const out = {
-      log: (...parts: unknown[]) => stdout.push(parts.join(' ')),
-      error: (...parts: unknown[]) => stderr.push(parts.join(' ')),
-    } as unknown as Console
-    const code = await main(argv, out)
-    return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') }
-  }
+  const relais = runRelais
 
   it('is listed, and its help says that --include-confidential is for backups', async () => {
     expect((await relais('--help')).stdout).toContain('directory export')

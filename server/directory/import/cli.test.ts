@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runRelais, withCliEnvironment } from '../../../test/support/cli.ts'
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts'
-import { main } from '../../cli/main.ts'
 import { progressReporter } from './progress.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
@@ -13,7 +13,6 @@ const managedKeys = ['NODE_ENV', 'DATABASE_URL', 'RELAIS_DATA_DIR', 'RELAIS_LOG_
 
 let database: TestDatabase
 let scratch: string
-let savedEnv: Record<string, string | undefined>
 
 beforeAll(async () => {
   database = await createTestDatabase()
@@ -23,32 +22,14 @@ afterAll(async () => {
   await database.close()
   rmSync(scratch, { recursive: true, force: true })
 })
-beforeEach(() => {
-  savedEnv = Object.fromEntries(managedKeys.map((key) => [key, process.env[key]]))
-  Object.assign(process.env, {
-    NODE_ENV: 'test',
-    DATABASE_URL: database.url,
-    RELAIS_DATA_DIR: scratch,
-    RELAIS_LOG_LEVEL: 'silent',
-  })
-})
-afterEach(() => {
-  for (const key of managedKeys) {
-    if (savedEnv[key] === undefined) delete process.env[key]
-    else process.env[key] = savedEnv[key]
-  }
-})
+withCliEnvironment(managedKeys, () => ({
+  NODE_ENV: 'test',
+  DATABASE_URL: database.url,
+  RELAIS_DATA_DIR: scratch,
+  RELAIS_LOG_LEVEL: 'silent',
+}))
 
-async function relais(...argv: string[]) {
-  const stdout: string[] = []
-  const stderr: string[] = []
-  const out = {
-    log: (...parts: unknown[]) => stdout.push(parts.join(' ')),
-    error: (...parts: unknown[]) => stderr.push(parts.join(' ')),
-  } as unknown as Console
-  const code = await main(argv, out)
-  return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') }
-}
+const relais = runRelais
 
 const header =
   'organization_id,organization_name_en,organization_description_en,service_id,service_name_en,service_types,province'
