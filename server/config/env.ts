@@ -71,6 +71,17 @@ const envSchema = z.object({
   WHATSAPP_VERIFY_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
   WHATSAPP_APP_SECRET: z.string().min(16, 'must be the Meta app secret').optional(),
   RELAIS_INTAKE_SENDER_PER_MINUTE: z.coerce.number().int().min(1).max(10000).default(20),
+  RELAIS_INTAKE_LANGUAGE: z.enum(['en', 'fr']).default('en'),
+  RELAIS_OFFER_SECONDS: z.coerce.number().int().min(5).max(600).default(30),
+  RELAIS_INTERPRETER_FALLBACK_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  RELAIS_CAPACITY: z
+    .string()
+    .regex(
+      /^(voice|messaging|email|form)=[0-9]{1,2}(,(voice|messaging|email|form)=[0-9]{1,2})*$/,
+      'must look like voice=1,messaging=3,email=5,form=5',
+    )
+    .default('voice=1,messaging=3,email=5,form=5'),
+  RELAIS_SERVICE_LEVEL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   RELAIS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 

@@ -15,6 +15,17 @@ export interface Database {
    * the script opened is rolled back before the connection is reused. Never for user input.
    */
   exec(script: string): Promise<void>
+  /**
+   * Calls `handler` with the payload of every NOTIFY on `channel` (delivered after the notifying
+   * transaction commits). Returns the function that stops listening. On PostgreSQL one dedicated
+   * connection listens, reconnecting when lost; `onReconnect` then runs, since notifications sent
+   * while it was down are gone and the listener must catch up from the tables.
+   */
+  listen(
+    channel: string,
+    handler: (payload: string) => void,
+    onReconnect?: () => void,
+  ): Promise<() => Promise<void>>
   close(): Promise<void>
 }
 
@@ -29,8 +40,60 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   return openPGlite('dataDir' in options ? options.dataDir : undefined)
 }
 
+/** A channel name safe to quote into LISTEN: lower-case letters, digits and underscores. */
+function channelName(channel: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`invalid channel name ${channel}`)
+  return channel
+}
+
+/** One dedicated connection that LISTENs on a channel and comes back after losing the server. */
+async function listenPostgres(
+  url: string,
+  channel: string,
+  handler: (payload: string) => void,
+  onReconnect?: () => void,
+): Promise<() => Promise<void>> {
+  const name = channelName(channel)
+  let client: pg.Client | null = null
+  let stopped = false
+  let retryDelay = 100
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: url })
+    next.on('notification', (message) => {
+      if (message.channel === name) handler(message.payload ?? '')
+    })
+    next.on('error', () => {
+      // The connection is gone: its 'end' event follows and schedules a new one.
+    })
+    next.on('end', () => {
+      if (stopped || client !== next) return
+      client = null
+      setTimeout(() => {
+        if (stopped) return
+        connect().then(
+          () => onReconnect?.(),
+          () => {},
+        )
+      }, retryDelay).unref()
+      retryDelay = Math.min(retryDelay * 2, 5000)
+    })
+    client = next
+    await next.connect()
+    await next.query(`listen ${name}`)
+    retryDelay = 100
+  }
+  await connect()
+  return async () => {
+    stopped = true
+    const current = client
+    client = null
+    await current?.end().catch(() => {})
+  }
+}
+
 async function openPostgres(url: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 })
+  const listeners = new Set<() => Promise<void>>()
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it. Errors on queries still reach callers.
   })
@@ -49,7 +112,16 @@ async function openPostgres(url: string): Promise<Database> {
         client.release()
       }
     },
+    async listen(channel, handler, onReconnect) {
+      const stop = await listenPostgres(url, channel, handler, onReconnect)
+      listeners.add(stop)
+      return async () => {
+        listeners.delete(stop)
+        await stop()
+      }
+    },
     async close() {
+      await Promise.all([...listeners].map((stop) => stop()))
       await db.destroy()
     },
   }
@@ -82,6 +154,15 @@ async function openPGlite(dataDir: string | undefined): Promise<Database> {
           throw error
         }
       })
+    },
+    async listen(channel, handler) {
+      // In process: no connection to lose, so nothing to catch up on. LISTEN runs under Kysely's
+      // connection lock, never inside someone else's open transaction.
+      const name = channelName(channel)
+      const unlisten = await db.connection().execute(() => pglite.listen(name, handler))
+      return async () => {
+        await db.connection().execute(() => unlisten())
+      }
     },
     async close() {
       await db.destroy()

@@ -63,7 +63,13 @@ describe('normalisePhone and advanceStatus', () => {
 
 describe.each(engines)('intake messages on $engine', ({ open }) => {
   let database: Database
-  const deps = () => ({ database, secrets, senderPerMinute: 3 })
+  const deps = () => ({
+    database,
+    secrets,
+    senderPerMinute: 3,
+    policy: { interpreterFallbackSeconds: 60 },
+    defaultLanguage: 'en',
+  })
 
   beforeAll(async () => {
     database = await open()

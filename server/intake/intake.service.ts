@@ -1,15 +1,12 @@
-import { type AuditContext, appendAuditEvent } from '../audit/audit.store.ts'
+import type { AuditContext } from '../audit/audit.store.ts'
 import type { Secrets } from '../crypto/secrets.ts'
 import type { Database } from '../db/database.ts'
 import {
   countSenderMessage,
   findOpenSignal,
   findOutboundMessage,
-  insertMessage,
-  insertSignal,
   insertWebhookEvent,
   knownMessageIds,
-  nextSeq,
   purgeSenderRates,
   updateDeliveryStatus,
   upsertContact,
@@ -22,9 +19,7 @@ import type {
   MessageProvider,
   WebhookProvider,
 } from './intake.tables.ts'
-
-/** Where a new conversation waits until routing by language chooses better. */
-export const DEFAULT_QUEUE = 'general'
+import { appendMessage, openSignal, type RoutingPolicy } from './signals.ts'
 
 export interface InboundContact {
   kind: ContactKind
@@ -65,6 +60,9 @@ export interface IntakeDeps {
   database: Database
   secrets: Secrets
   senderPerMinute: number
+  policy: Pick<RoutingPolicy, 'interpreterFallbackSeconds'>
+  /** The line's language for a channel that does not say (SMS, WhatsApp). */
+  defaultLanguage: string
 }
 
 export interface RecordOutcome {
@@ -175,25 +173,16 @@ export async function recordInboundEvent(
       // Under the contact's lock: a concurrent delivery of the same message has committed by now.
       if ((await knownMessageIds(trx, provider, [message.externalId])).size > 0) continue
       const open = await findOpenSignal(trx, contactId, message.channel)
-      let signalId = open?.id
-      if (!signalId) {
-        signalId = await insertSignal(trx, {
-          channel: message.channel,
-          contactId,
-          queue: DEFAULT_QUEUE,
-          receivedAt: now,
-        })
-        await appendAuditEvent(trx, audit, {
-          action: 'intake.signal.opened',
-          entityType: 'intake_signal',
-          entityId: signalId,
-          details: { channel: message.channel, queue: DEFAULT_QUEUE },
-        })
-      }
-      const seq = await nextSeq(trx, signalId, now)
-      const messageId = await insertMessage(trx, {
+      const signalId =
+        open?.id ??
+        (await openSignal(
+          trx,
+          { channel: message.channel, contactId, language: deps.defaultLanguage, receivedAt: now },
+          deps.policy,
+          audit,
+        ))
+      const { id: messageId, seq } = await appendMessage(trx, {
         signalId,
-        seq,
         direction: 'in',
         bodySealed: message.body === null ? null : secrets.seal(message.body),
         media: message.media,
@@ -230,21 +219,15 @@ export async function recordOutboundMessage(
   message: { signalId: string; provider: MessageProvider; externalId: string; body: string },
   now = new Date(),
 ) {
-  return deps.database.db.transaction().execute(async (trx) => {
-    const seq = await nextSeq(trx, message.signalId, now)
-    const id = await insertMessage(trx, {
+  return deps.database.db.transaction().execute((trx) =>
+    appendMessage(trx, {
       signalId: message.signalId,
-      seq,
       direction: 'out',
       bodySealed: deps.secrets.seal(message.body),
-      media: [],
-      kind: 'text',
       provider: message.provider,
       externalId: message.externalId,
       receivedAt: now,
-      providerSentAt: null,
       deliveryStatus: 'queued',
-    })
-    return { id, seq }
-  })
+    }),
+  )
 }

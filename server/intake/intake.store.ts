@@ -5,11 +5,12 @@ import type {
   ContactKind,
   DeliveryStatus,
   MediaItem,
+  MessageDirection,
   MessageProvider,
   WebhookProvider,
 } from './intake.tables.ts'
 
-type Db = Kysely<DB>
+export type Db = Kysely<DB>
 
 /** Stores a raw webhook event once; false when the same (provider, external id) was already stored. */
 export async function insertWebhookEvent(
@@ -101,26 +102,6 @@ export function findOpenSignal(db: Db, contactId: string, channel: Channel) {
     .executeTakeFirst()
 }
 
-export async function insertSignal(
-  db: Db,
-  signal: { channel: Channel; contactId: string | null; queue: string; receivedAt: Date },
-): Promise<string> {
-  const row = await db
-    .insertInto('intake_signal')
-    .values({
-      channel: signal.channel,
-      contact_id: signal.contactId,
-      queue: signal.queue,
-      received_at: signal.receivedAt,
-      enqueued_at: signal.receivedAt,
-      last_message_at: signal.receivedAt,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return row.id
-}
-
-/** Gives the signal's next message sequence number (under the signal's row lock). */
 export async function nextSeq(db: Db, signalId: string, at: Date): Promise<number> {
   const row = await db
     .updateTable('intake_signal')
@@ -139,7 +120,8 @@ export async function insertMessage(
   message: {
     signalId: string
     seq: number
-    direction: 'in' | 'out'
+    direction: MessageDirection
+    authorId?: string | null
     bodySealed: string | null
     media: MediaItem[]
     kind: string
@@ -156,6 +138,7 @@ export async function insertMessage(
       signal_id: message.signalId,
       seq: message.seq,
       direction: message.direction,
+      author_id: message.authorId ?? null,
       body_sealed: message.bodySealed,
       media: JSON.stringify(message.media),
       kind: message.kind,

@@ -6,7 +6,19 @@ type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefine
 export const channels = ['sms', 'whatsapp', 'web_chat', 'web_form', 'email', 'voice'] as const
 export type Channel = (typeof channels)[number]
 export type ContactKind = 'phone' | 'whatsapp' | 'email'
+export const classifications = [
+  'trafficking',
+  'non_trafficking_concern',
+  'information_request',
+  'other',
+] as const
+export type Classification = (typeof classifications)[number]
+export type SafeToChat = 'yes' | 'no' | 'unsure'
+export const presenceStates = ['available', 'busy', 'wrap_up', 'away'] as const
+export type PresenceState = (typeof presenceStates)[number]
 export type SignalStatus = 'queued' | 'offered' | 'active' | 'wrap_up' | 'ended' | 'abandoned'
+/** `note`: an advocate's internal note (a transfer note), never sent to the person. */
+export type MessageDirection = 'in' | 'out' | 'note'
 export type MessageProvider = 'twilio' | 'whatsapp' | 'relais'
 export type WebhookProvider = 'twilio' | 'whatsapp'
 export const deliveryStatuses = ['queued', 'sent', 'delivered', 'read', 'failed', 'undelivered'] as const
@@ -45,16 +57,26 @@ export interface IntakeSignalTable {
   abandoned_at: NullableTimestamp
   ended_at: NullableTimestamp
   wrap_up_ended_at: NullableTimestamp
-  classification: string | null
+  classification: Classification | null
   last_seq: Generated<number>
   last_message_at: Timestamp
+  language: Generated<string>
+  preferred_language: string | null
+  skill: string | null
+  in_danger: Generated<boolean>
+  fallback_at: NullableTimestamp
+  interpreter_needed: Generated<boolean>
+  target_advocate_id: string | null
+  visitor_token_hash: string | null
+  safe_to_chat: SafeToChat | null
 }
 
 export interface IntakeMessageTable {
   id: Generated<string>
   signal_id: string
   seq: number
-  direction: 'in' | 'out'
+  direction: MessageDirection
+  author_id: string | null
   body_sealed: string | null
   media: JSONColumnType<MediaItem[], string | undefined, string>
   kind: Generated<string>
@@ -86,7 +108,30 @@ export interface IntakeSenderRateTable {
   count: number
 }
 
+export interface IntakePresenceTable {
+  staff_id: string
+  state: PresenceState
+  languages: ColumnType<string[], string[] | undefined, string[]>
+  skills: ColumnType<string[], string[] | undefined, string[]>
+  state_since: Timestamp
+  last_offered_at: NullableTimestamp
+}
+
+export type OfferOutcome = 'accepted' | 'declined' | 'expired' | 'withdrawn'
+
+export interface IntakeOfferTable {
+  id: Generated<string>
+  signal_id: string
+  advocate_id: string
+  offered_at: Timestamp
+  expires_at: Timestamp
+  outcome: OfferOutcome | null
+  decided_at: NullableTimestamp
+}
+
 export interface IntakeTables {
+  intake_presence: IntakePresenceTable
+  intake_offer: IntakeOfferTable
   intake_contact: IntakeContactTable
   intake_signal: IntakeSignalTable
   intake_message: IntakeMessageTable

@@ -193,7 +193,7 @@ describe('POST /webhooks/twilio/sms', () => {
       .selectAll()
       .where('id', '=', message!.signal_id)
       .executeTakeFirstOrThrow()
-    expect(signal).toMatchObject({ channel: 'sms', queue: 'general', status: 'queued', ended_at: null })
+    expect(signal).toMatchObject({ channel: 'sms', queue: 'messaging.en', status: 'queued', ended_at: null })
     expect(signal.enqueued_at).toEqual(signal.received_at)
     const event = await t.database.db
       .selectFrom('intake_webhook_event')

@@ -15,6 +15,7 @@ import {
   type StatusReport,
 } from './intake.service.ts'
 import type { DeliveryStatus, MediaItem } from './intake.tables.ts'
+import { routingPolicy } from './signals.ts'
 import { type FormParams, isValidTwilioSignature, parseForm } from './twilio-signature.ts'
 
 /** Longest message body accepted (WhatsApp allows 4096 characters, SMS 1600). */
@@ -352,6 +353,8 @@ export async function registerWebhookRoutes(app: ZodApp, deps: AppDeps) {
     database: deps.database,
     secrets: deps.secrets,
     senderPerMinute: env.RELAIS_INTAKE_SENDER_PER_MINUTE,
+    policy: routingPolicy(env),
+    defaultLanguage: env.RELAIS_INTAKE_LANGUAGE,
   }
   // Bodies are kept raw here: signatures are over the exact bytes (JSON) or the parameters (forms).
   app.removeContentTypeParser('application/json')
