@@ -19,6 +19,12 @@ export const permissions = {
     import: ['directory_manager', 'admin'],
   },
   survey: { manage: ['directory_manager'] },
+  // The contact centre: answering signals, seeing a contact's earlier signals, and supervising.
+  intake: {
+    handle: ['advocate', 'supervisor'],
+    history: ['advocate', 'supervisor'],
+    supervise: ['supervisor'],
+  },
 } as const satisfies Record<string, Record<string, readonly Role[]>>
 
 export type Entity = keyof typeof permissions

@@ -129,7 +129,19 @@ export interface IntakeOfferTable {
   decided_at: NullableTimestamp
 }
 
+export interface IntakeAttachmentTable {
+  id: Generated<string>
+  message_id: string
+  content_type: string
+  size_bytes: number
+  sha256: string
+  filename_sealed: string | null
+  content_sealed: string
+  stored_at: Timestamp
+}
+
 export interface IntakeTables {
+  intake_attachment: IntakeAttachmentTable
   intake_presence: IntakePresenceTable
   intake_offer: IntakeOfferTable
   intake_contact: IntakeContactTable
