@@ -23,6 +23,8 @@ export const apiErrorCodes = [
   'survey_link_expired',
   'survey_link_used',
   'mail_not_configured',
+  'offer_gone',
+  'signal_state',
 ] as const
 export type ApiErrorCode = (typeof apiErrorCodes)[number]
 

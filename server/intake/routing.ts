@@ -1,0 +1,293 @@
+import { sql } from 'kysely'
+import type { Database } from '../db/database.ts'
+import { type IntakeBus, publish } from './events.ts'
+import type { Db } from './intake.store.ts'
+import type { ChannelGroup, RoutingPolicy } from './signals.ts'
+
+/** The channel group of a signal's channel, in SQL (see `channelGroup`). */
+const groupOf = (column: string) =>
+  sql.raw(
+    `(case when ${column} = 'voice' then 'voice' when ${column} = 'email' then 'email' when ${column} = 'web_form' then 'form' else 'messaging' end)`,
+  )
+
+/** Signals looked at per round, longest waiting first (in danger before anyone). */
+const CANDIDATES = 200
+
+interface Pick {
+  signal_id: string
+  staff_id: string
+  speaks: boolean
+}
+
+/**
+ * Assigns waiting signals to available advocates. Event-driven: a signal queued, an advocate becoming
+ * available, a conversation freeing capacity, an offer declined or expired each start a round; one
+ * timer wakes the router for the next offer expiry or interpreter fallback, read from the tables.
+ * Never a polling loop.
+ *
+ * Every process runs one; they agree through the database. A round picks the best pair without
+ * locks, then locks the signal and the advocate (`FOR UPDATE SKIP LOCKED`) and checks both again
+ * before offering: a signal is never offered to two advocates, an advocate never beyond capacity.
+ */
+export class Router {
+  readonly #database: Database
+  readonly #policy: RoutingPolicy
+  #running: Promise<void> | null = null
+  #again = false
+  #timer: NodeJS.Timeout | null = null
+  #stopped = false
+  #unsubscribe: (() => void)[] = []
+
+  constructor(database: Database, policy: RoutingPolicy) {
+    this.#database = database
+    this.#policy = policy
+  }
+
+  start(bus: IntakeBus): void {
+    this.#unsubscribe.push(
+      bus.subscribe((event) => {
+        if (
+          event.type === 'signal.queued' ||
+          event.type === 'signal.changed' ||
+          event.type === 'presence.changed'
+        ) {
+          this.kick()
+        }
+      }),
+      bus.onResync(() => this.kick()),
+    )
+    this.kick()
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true
+    for (const unsubscribe of this.#unsubscribe) unsubscribe()
+    if (this.#timer) clearTimeout(this.#timer)
+    await this.#running
+  }
+
+  /** Starts a round, or another right after the one running (events arriving meanwhile coalesce). */
+  kick(): void {
+    if (this.#stopped) return
+    if (this.#running) {
+      this.#again = true
+      return
+    }
+    this.#running = this.#rounds().finally(() => {
+      this.#running = null
+      if (this.#again) {
+        this.#again = false
+        this.kick()
+      }
+    })
+  }
+
+  /** Resolves when no round is running or due (for tests and shutdown). */
+  async settled(): Promise<void> {
+    while (this.#running) await this.#running
+  }
+
+  async #rounds(): Promise<void> {
+    try {
+      await expireOffers(this.#database.db, new Date())
+      for (let offered = 0; offered < 1000; offered++) {
+        if (this.#stopped) return
+        const outcome = await this.#offerOne()
+        if (outcome === 'none') break
+      }
+      await this.#scheduleWake()
+    } catch (error) {
+      if (this.#stopped) return
+      // The database is unreachable or busy: try again shortly, rather than lose the round.
+      this.#schedule(new Date(Date.now() + 1000))
+      if (process.env.NODE_ENV !== 'test') console.error('routing round failed', error)
+    }
+  }
+
+  /** Offers one signal; 'retry' when a lock was taken by another process meanwhile. */
+  async #offerOne(): Promise<'offered' | 'retry' | 'none'> {
+    const db = this.#database.db
+    const now = new Date()
+    const pick = await findPair(db, this.#policy, now)
+    if (!pick) return 'none'
+    return db.transaction().execute(async (trx) => {
+      const signal = await trx
+        .selectFrom('intake_signal')
+        .select(['id', 'target_advocate_id'])
+        .where('id', '=', pick.signal_id)
+        .where('status', '=', 'queued')
+        .forUpdate()
+        .skipLocked()
+        .executeTakeFirst()
+      if (!signal) return 'retry'
+      const advocate = await trx
+        .selectFrom('intake_presence')
+        .select('staff_id')
+        .where('staff_id', '=', pick.staff_id)
+        .where('state', '=', 'available')
+        .forUpdate()
+        .skipLocked()
+        .executeTakeFirst()
+      if (!advocate) return 'retry'
+      // Under both locks, with a fresh snapshot: still eligible, still within capacity?
+      const still = await findPair(trx, this.#policy, now, pick)
+      if (!still) return 'retry'
+      const expiresAt = new Date(now.getTime() + this.#policy.offerSeconds * 1000)
+      await trx
+        .updateTable('intake_signal')
+        .set({
+          status: 'offered',
+          advocate_id: pick.staff_id,
+          offered_at: sql`coalesce(offered_at, ${now})`,
+          interpreter_needed: !still.speaks,
+        })
+        .where('id', '=', pick.signal_id)
+        .execute()
+      const offer = await trx
+        .insertInto('intake_offer')
+        .values({
+          signal_id: pick.signal_id,
+          advocate_id: pick.staff_id,
+          offered_at: now,
+          expires_at: expiresAt,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      await trx
+        .updateTable('intake_presence')
+        .set({ last_offered_at: now })
+        .where('staff_id', '=', pick.staff_id)
+        .execute()
+      await publish(trx, {
+        type: 'offer.created',
+        offerId: offer.id,
+        signalId: pick.signal_id,
+        advocateId: pick.staff_id,
+        expiresAt: expiresAt.toISOString(),
+      })
+      await publish(trx, { type: 'signal.changed', signalId: pick.signal_id })
+      return 'offered'
+    })
+  }
+
+  /** One timer for the next moment something becomes due: an offer's expiry or a fallback. */
+  async #scheduleWake(): Promise<void> {
+    const db = this.#database.db
+    const now = new Date()
+    const [offer, fallback] = await Promise.all([
+      db
+        .selectFrom('intake_offer')
+        .select((eb) => eb.fn.min('expires_at').as('at'))
+        .where('outcome', 'is', null)
+        .executeTakeFirst(),
+      db
+        .selectFrom('intake_signal')
+        .select((eb) => eb.fn.min('fallback_at').as('at'))
+        .where('status', '=', 'queued')
+        .where('fallback_at', '>', now)
+        .executeTakeFirst(),
+    ])
+    const times = [offer?.at, fallback?.at]
+      .filter((at): at is Date => at !== null && at !== undefined)
+      .map((at) => new Date(at))
+    if (times.length === 0) return
+    this.#schedule(new Date(Math.min(...times.map((at) => at.getTime()))))
+  }
+
+  #schedule(at: Date): void {
+    if (this.#stopped) return
+    if (this.#timer) clearTimeout(this.#timer)
+    const delay = Math.max(0, at.getTime() - Date.now()) + 5
+    this.#timer = setTimeout(() => {
+      this.#timer = null
+      this.kick()
+    }, delay)
+    this.#timer.unref()
+  }
+}
+
+/**
+ * The longest-waiting signal some available advocate can take now, and the advocate: one who speaks
+ * the person's preferred language (or, after the fallback time, the line's language, with an
+ * interpreter), holds the skill asked for, is the colleague it was transferred to if any, and is below
+ * capacity for its channel group. Among advocates: speakers first, then those not yet offered this
+ * signal, then who waited longest since their last offer. With `only`, checks that one pair again.
+ */
+async function findPair(db: Db, policy: RoutingPolicy, now: Date, only?: Pick): Promise<Pick | undefined> {
+  const capacity = (group: ChannelGroup) => policy.capacity[group]
+  const capacityOf = sql`(case ${groupOf('w.channel')} when 'voice' then ${capacity('voice')}::int when 'email' then ${capacity('email')}::int when 'form' then ${capacity('form')}::int else ${capacity('messaging')}::int end)`
+  const result = await sql<Pick>`
+    with waiting as (
+      select s.id, s.channel, s.language, coalesce(s.preferred_language, s.language) as wanted, s.skill,
+             s.in_danger, s.enqueued_at, s.fallback_at, s.target_advocate_id
+      from intake_signal s
+      where s.status = 'queued' ${only ? sql`and s.id = ${only.signal_id}` : sql``}
+      order by s.in_danger desc, s.enqueued_at asc
+      limit ${CANDIDATES}
+    )
+    select w.id as signal_id, a.staff_id, a.speaks
+    from waiting w
+    cross join lateral (
+      select p.staff_id, (w.wanted = any(p.languages)) as speaks
+      from intake_presence p
+      where p.state = 'available'
+        ${only ? sql`and p.staff_id = ${only.staff_id}` : sql``}
+        and (w.target_advocate_id is null or p.staff_id = w.target_advocate_id)
+        and (w.skill is null or w.skill = any(p.skills))
+        and (w.wanted = any(p.languages) or (w.fallback_at <= ${now} and w.language = any(p.languages)))
+        and (
+          select count(*) from intake_signal l
+          where l.advocate_id = p.staff_id and l.status in ('offered', 'active', 'wrap_up')
+            and ${groupOf('l.channel')} = ${groupOf('w.channel')}
+        ) < ${capacityOf}
+      order by (w.wanted = any(p.languages)) desc,
+               (select count(*) from intake_offer o where o.signal_id = w.id and o.advocate_id = p.staff_id) asc,
+               p.last_offered_at asc nulls first
+      limit 1
+    ) a
+    order by w.in_danger desc, w.enqueued_at asc
+    limit 1
+  `.execute(db)
+  return result.rows[0]
+}
+
+/**
+ * Offers whose time ran out go back to the queue, and their advocate is set away: someone who lets an
+ * offer lapse is probably not at their desk, and the next signal should not wait on them too.
+ */
+export async function expireOffers(db: Db, now: Date): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const expired = await trx
+      .updateTable('intake_offer')
+      .set({ outcome: 'expired', decided_at: now })
+      .where('outcome', 'is', null)
+      .where('expires_at', '<=', now)
+      .returning(['signal_id', 'advocate_id'])
+      .execute()
+    for (const offer of expired) {
+      await requeueOffered(trx, offer.signal_id, offer.advocate_id)
+      const away = await trx
+        .updateTable('intake_presence')
+        .set({ state: 'away', state_since: now })
+        .where('staff_id', '=', offer.advocate_id)
+        .where('state', '=', 'available')
+        .returning('staff_id')
+        .executeTakeFirst()
+      if (away) await publish(trx, { type: 'presence.changed', staffId: offer.advocate_id })
+    }
+    return expired.length
+  })
+}
+
+/** Puts a signal offered to `advocateId` back in its queue, for anyone (a transfer target lapses). */
+export async function requeueOffered(trx: Db, signalId: string, advocateId: string): Promise<void> {
+  const requeued = await trx
+    .updateTable('intake_signal')
+    .set({ status: 'queued', advocate_id: null, target_advocate_id: null })
+    .where('id', '=', signalId)
+    .where('status', '=', 'offered')
+    .where('advocate_id', '=', advocateId)
+    .returning('id')
+    .executeTakeFirst()
+  if (requeued) await publish(trx, { type: 'signal.queued', signalId })
+}
