@@ -72,6 +72,49 @@ const envSchema = z.object({
   WHATSAPP_APP_SECRET: z.string().min(16, 'must be the Meta app secret').optional(),
   RELAIS_INTAKE_SENDER_PER_MINUTE: z.coerce.number().int().min(1).max(10000).default(20),
   RELAIS_INTAKE_LANGUAGE: z.enum(['en', 'fr']).default('en'),
+  RELAIS_SMTP_LISTEN_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  RELAIS_SMTP_LISTEN_HOST: z.string().min(1).default('127.0.0.1'),
+  RELAIS_SMTP_TLS_KEY: z.string().min(1).optional(),
+  RELAIS_SMTP_TLS_CERT: z.string().min(1).optional(),
+  RELAIS_INTAKE_MAILBOX: z
+    .string()
+    .regex(
+      /^[^\s@,<>"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(\s*,\s*([^\s@,<>"]+)?@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)*$/,
+      'must be the line’s address, optionally followed by more addresses or @domains, comma-separated',
+    )
+    .optional(),
+  RELAIS_EMAIL_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(50 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
+  RELAIS_EMAIL_MAX_ATTACHMENTS: z.coerce.number().int().min(0).max(100).default(10),
+  RELAIS_EMAIL_ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(50 * 1024 * 1024)
+    .default(5 * 1024 * 1024),
+  RELAIS_EMAIL_ATTACHMENT_TYPES: z
+    .string()
+    .regex(
+      /^[a-z0-9.+-]+\/([a-z0-9.+-]+|\*)(\s*,\s*[a-z0-9.+-]+\/([a-z0-9.+-]+|\*))*$/,
+      'must be media types such as image/jpeg,application/pdf or image/*, comma-separated',
+    )
+    .default(
+      'image/jpeg,image/png,image/gif,image/webp,image/heic,application/pdf,text/plain,audio/mpeg,audio/mp4,audio/ogg,video/mp4',
+    ),
+  RELAIS_OFFER_SECONDS: z.coerce.number().int().min(5).max(600).default(30),
+  RELAIS_INTERPRETER_FALLBACK_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  RELAIS_CAPACITY: z
+    .string()
+    .regex(
+      /^(voice|messaging|email|form)=[0-9]{1,2}(,(voice|messaging|email|form)=[0-9]{1,2})*$/,
+      'must look like voice=1,messaging=3,email=5,form=5',
+    )
+    .default('voice=1,messaging=3,email=5,form=5'),
+  RELAIS_SERVICE_LEVEL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   RELAIS_OFFER_SECONDS: z.coerce.number().int().min(5).max(600).default(30),
   RELAIS_INTERPRETER_FALLBACK_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   RELAIS_CAPACITY: z
@@ -105,6 +148,10 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const env = parsed.data
   if (env.RELAIS_SMTP_URL && !env.RELAIS_MAIL_FROM)
     throw new EnvError(['RELAIS_MAIL_FROM: required when RELAIS_SMTP_URL is set'])
+  if (env.RELAIS_SMTP_LISTEN_PORT !== undefined && !env.RELAIS_INTAKE_MAILBOX)
+    throw new EnvError(['RELAIS_INTAKE_MAILBOX: required when RELAIS_SMTP_LISTEN_PORT is set'])
+  if (!env.RELAIS_SMTP_TLS_KEY !== !env.RELAIS_SMTP_TLS_CERT)
+    throw new EnvError(['RELAIS_SMTP_TLS_CERT: RELAIS_SMTP_TLS_KEY and RELAIS_SMTP_TLS_CERT go together'])
   if (env.NODE_ENV === 'production') {
     const problems: string[] = []
     if (env.RELAIS_DEMO) problems.push('RELAIS_DEMO: demo accounts are refused when NODE_ENV=production')

@@ -1,8 +1,15 @@
 import type { AuditTables } from '../audit/audit.tables.ts'
 import type { DirectoryTables } from '../directory/directory.tables.ts'
 import type { IdentityTables } from '../identity/identity.tables.ts'
+import type { EmailTables } from '../intake/email/email.tables.ts'
 import type { IntakeTables } from '../intake/intake.tables.ts'
 import type { SurveyTables } from '../survey/survey.tables.ts'
 
 /** The whole database as Kysely sees it: each module contributes its own tables. */
-export interface DB extends AuditTables, IdentityTables, DirectoryTables, SurveyTables, IntakeTables {}
+export interface DB
+  extends AuditTables,
+    IdentityTables,
+    DirectoryTables,
+    SurveyTables,
+    IntakeTables,
+    EmailTables {}

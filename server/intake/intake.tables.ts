@@ -19,8 +19,8 @@ export type PresenceState = (typeof presenceStates)[number]
 export type SignalStatus = 'queued' | 'offered' | 'active' | 'wrap_up' | 'ended' | 'abandoned'
 /** `note`: an advocate's internal note (a transfer note), never sent to the person. */
 export type MessageDirection = 'in' | 'out' | 'note'
-export type MessageProvider = 'twilio' | 'whatsapp' | 'relais'
-export type WebhookProvider = 'twilio' | 'whatsapp'
+export type MessageProvider = 'twilio' | 'whatsapp' | 'relais' | 'email'
+export type WebhookProvider = 'twilio' | 'whatsapp' | 'email'
 export const deliveryStatuses = ['queued', 'sent', 'delivered', 'read', 'failed', 'undelivered'] as const
 export type DeliveryStatus = (typeof deliveryStatuses)[number]
 
@@ -30,6 +30,10 @@ export interface MediaItem {
   size: number | null
   url: string | null
   providerId: string | null
+  /** The stored file (intake_attachment), when it was kept. */
+  attachmentId?: string
+  /** Why the file was not kept: its type, its size, or one attachment too many. */
+  refused?: 'type' | 'size' | 'count'
 }
 
 export interface IntakeContactTable {

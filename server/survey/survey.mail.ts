@@ -1,7 +1,6 @@
-import nodemailer from 'nodemailer'
-import type SMTPTransport from 'nodemailer/lib/smtp-transport'
 import type { Env } from '../config/env.ts'
 import type { Translator } from '../http/i18n.ts'
+import { createSmtpTransport, wasAccepted } from '../mail/smtp-transport.ts'
 
 export interface OutgoingMail {
   to: string
@@ -29,23 +28,13 @@ export function createMailer(env: Env): Mailer {
       close() {},
     }
   }
-  const options: SMTPTransport.Options & { url: string } = {
-    url,
-    // A server that does not answer fails the attempt quickly; the recipient is retried later.
-    connectionTimeout: 15_000,
-    greetingTimeout: 15_000,
-    socketTimeout: 30_000,
-  }
-  const transport = nodemailer.createTransport(options)
+  const transport = createSmtpTransport(url)
   const from = env.RELAIS_MAIL_FROM
   return {
     configured: true,
     async send(mail) {
       const info = await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text })
-      const accepted = (info.accepted as (string | { address: string })[]).map((address) =>
-        typeof address === 'string' ? address : address.address,
-      )
-      if (!accepted.some((address) => address.toLowerCase() === mail.to.toLowerCase())) {
+      if (!wasAccepted(info, mail.to)) {
         throw new Error(info.response || 'the mail server did not accept the recipient')
       }
     },
