@@ -2,6 +2,7 @@ import type { AuditTables } from '../audit/audit.tables.ts'
 import type { DirectoryTables } from '../directory/directory.tables.ts'
 import type { IdentityTables } from '../identity/identity.tables.ts'
 import type { EmailTables } from '../intake/email/email.tables.ts'
+import type { FormTables } from '../intake/form/form.tables.ts'
 import type { IntakeTables } from '../intake/intake.tables.ts'
 import type { SurveyTables } from '../survey/survey.tables.ts'
 
@@ -12,4 +13,5 @@ export interface DB
     DirectoryTables,
     SurveyTables,
     IntakeTables,
-    EmailTables {}
+    EmailTables,
+    FormTables {}

@@ -1,5 +1,6 @@
 import type { RelaisModule } from '../modules.ts'
 import { IntakeBus } from './events.ts'
+import { registerFormRoutes } from './form/form.routes.ts'
 import { registerWebhookRoutes } from './intake.webhooks.ts'
 import { Router } from './routing.ts'
 import { routingPolicy } from './signals.ts'
@@ -19,5 +20,6 @@ export const intakeModule: RelaisModule = {
     })
     // The webhooks parse bodies their own way: kept in a scope of their own.
     await app.register(async (scope) => registerWebhookRoutes(scope, deps))
+    registerFormRoutes(app, deps)
   },
 }
