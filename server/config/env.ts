@@ -70,6 +70,31 @@ const envSchema = z.object({
   TWILIO_AUTH_TOKEN: z.string().min(16, 'must be the Twilio account auth token').optional(),
   WHATSAPP_VERIFY_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
   WHATSAPP_APP_SECRET: z.string().min(16, 'must be the Meta app secret').optional(),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, 'must be the Twilio account SID (AC followed by 32 hex digits)')
+    .optional(),
+  TWILIO_SMS_FROM: z
+    .string()
+    .regex(
+      /^(\+[1-9][0-9]{6,14}|MG[0-9a-fA-F]{32})$/,
+      'must be an E.164 number such as +15145550100 or a messaging service SID (MG…)',
+    )
+    .optional(),
+  TWILIO_API_BASE: z.url({ protocol: /^https?$/ }).default('https://api.twilio.com'),
+  WHATSAPP_ACCESS_TOKEN: z.string().min(16, 'must be the WhatsApp Cloud API access token').optional(),
+  WHATSAPP_PHONE_NUMBER_ID: z
+    .string()
+    .regex(/^[0-9]{1,30}$/, 'must be the WhatsApp phone number id (digits)')
+    .optional(),
+  WHATSAPP_API_BASE: z.url({ protocol: /^https?$/ }).default('https://graph.facebook.com'),
+  RELAIS_OUTBOUND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
+  RELAIS_MEDIA_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(50 * 1024 * 1024)
+    .default(5 * 1024 * 1024),
   RELAIS_INTAKE_SENDER_PER_MINUTE: z.coerce.number().int().min(1).max(10000).default(20),
   RELAIS_INTAKE_LANGUAGE: z.enum(['en', 'fr']).default('en'),
   RELAIS_SMTP_LISTEN_PORT: z.coerce.number().int().min(0).max(65535).optional(),
