@@ -1,4 +1,5 @@
 import type { RelaisModule } from '../modules.ts'
+import { registerEmailIntake } from './email/email.intake.ts'
 import { IntakeBus } from './events.ts'
 import { registerFormRoutes } from './form/form.routes.ts'
 import { registerWebhookRoutes } from './intake.webhooks.ts'
@@ -21,5 +22,7 @@ export const intakeModule: RelaisModule = {
     // The webhooks parse bodies their own way: kept in a scope of their own.
     await app.register(async (scope) => registerWebhookRoutes(scope, deps))
     registerFormRoutes(app, deps)
+    // The SMTP listener, when configured, starts and stops with the app.
+    registerEmailIntake(app, deps)
   },
 }
