@@ -82,6 +82,16 @@ const envSchema = z.object({
     )
     .optional(),
   TWILIO_API_BASE: z.url({ protocol: /^https?$/ }).default('https://api.twilio.com'),
+  TWILIO_VOICE_FROM: z
+    .string()
+    .regex(/^\+[1-9][0-9]{6,14}$/, 'must be the line’s Twilio number in E.164, such as +15145550100')
+    .optional(),
+  RELAIS_INTERPRETER_NUMBER: z
+    .string()
+    .regex(/^\+[1-9][0-9]{6,14}$/, 'must be the interpretation service’s number in E.164')
+    .optional(),
+  RELAIS_VOICE_RECORDING: flag.default(false),
+  RELAIS_VOICE_RECORDING_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   WHATSAPP_ACCESS_TOKEN: z.string().min(16, 'must be the WhatsApp Cloud API access token').optional(),
   WHATSAPP_PHONE_NUMBER_ID: z
     .string()

@@ -5,6 +5,7 @@ import { registerFormRoutes } from './form/form.routes.ts'
 import { registerWebhookRoutes } from './intake.webhooks.ts'
 import { Router } from './routing.ts'
 import { routingPolicy } from './signals.ts'
+import { registerVoice } from './voice/voice.routes.ts'
 
 /** Intake: every channel's inbound signals and their messages, stored before they are acknowledged. */
 export const intakeModule: RelaisModule = {
@@ -21,6 +22,8 @@ export const intakeModule: RelaisModule = {
     })
     // The webhooks parse bodies their own way: kept in a scope of their own.
     await app.register(async (scope) => registerWebhookRoutes(scope, deps))
+    // The phone line: its webhooks, and the calls Relais places as signals on the bus change.
+    await registerVoice(app, deps, bus)
     registerFormRoutes(app, deps)
     // The SMTP listener, when configured, starts and stops with the app.
     registerEmailIntake(app, deps)

@@ -32,8 +32,14 @@ export interface MediaItem {
   providerId: string | null
   /** The stored file (intake_attachment), when it was kept. */
   attachmentId?: string
-  /** Why the file was not kept: its type, its size, or one attachment too many. */
-  refused?: 'type' | 'size' | 'count'
+  /**
+   * Why the file was not kept: its type, its size, or one attachment too many; for media fetched from
+   * a provider also a host other than the provider's own, a download that failed, or bytes that do
+   * not match the provider's checksum.
+   */
+  refused?: 'type' | 'size' | 'count' | 'host' | 'unavailable' | 'checksum'
+  /** A fetch from the provider is in progress until this time (ISO 8601): others leave it alone. */
+  fetchingUntil?: string
 }
 
 export interface IntakeContactTable {
@@ -144,7 +150,21 @@ export interface IntakeAttachmentTable {
   stored_at: Timestamp
 }
 
+export interface IntakeOutboxTable {
+  id: Generated<string>
+  message_id: string
+  signal_id: string
+  channel: Channel
+  attempts: Generated<number>
+  next_attempt_at: Timestamp
+  last_error: string | null
+  dead_at: NullableTimestamp
+  sent_at: NullableTimestamp
+  created_at: Timestamp
+}
+
 export interface IntakeTables {
+  intake_outbox: IntakeOutboxTable
   intake_attachment: IntakeAttachmentTable
   intake_presence: IntakePresenceTable
   intake_offer: IntakeOfferTable

@@ -24,7 +24,11 @@ export class RetryableSendError extends Error {
   }
 }
 
-/** Sends messages of one channel through its provider; resolves with the provider's message id. */
+/**
+ * Sends messages of one channel through its provider; resolves with the provider's message id. A
+ * thrown error's message is stored on the outbox row and shown on the supervisor board: it names the
+ * provider's code and HTTP status, never the address or the body.
+ */
 export interface ChannelSender {
   send(request: OutboundRequest): Promise<{ externalId: string }>
 }
