@@ -4,6 +4,7 @@ import type { IdentityTables } from '../identity/identity.tables.ts'
 import type { EmailTables } from '../intake/email/email.tables.ts'
 import type { FormTables } from '../intake/form/form.tables.ts'
 import type { IntakeTables } from '../intake/intake.tables.ts'
+import type { VoiceTables } from '../intake/voice/voice.tables.ts'
 import type { SurveyTables } from '../survey/survey.tables.ts'
 
 /** The whole database as Kysely sees it: each module contributes its own tables. */
@@ -14,4 +15,5 @@ export interface DB
     SurveyTables,
     IntakeTables,
     EmailTables,
-    FormTables {}
+    FormTables,
+    VoiceTables {}

@@ -58,8 +58,8 @@ export function requestedUrls(request: FastifyRequest, env: Env): string[] {
   return configured === direct ? [configured] : [configured, direct]
 }
 
-const providerId = z.string().regex(/^[\x21-\x7e]{1,256}$/, 'invalid')
-const sender = z
+export const providerId = z.string().regex(/^[\x21-\x7e]{1,256}$/, 'invalid')
+export const sender = z
   .string()
   .trim()
   .min(1)
@@ -90,7 +90,7 @@ function zodFields(error: z.ZodError): FieldError[] {
   })
 }
 
-function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown): T {
+export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value)
   if (!parsed.success) throw new AppError('validation_failed', 400, { fields: zodFields(parsed.error) })
   return parsed.data
@@ -117,7 +117,7 @@ const twilioStatuses: Record<string, DeliveryStatus> = {
   canceled: 'failed',
 }
 
-const single = (schema: z.ZodType<string>) =>
+export const single = (schema: z.ZodType<string>) =>
   z.preprocess((value) => (Array.isArray(value) ? value[0] : value), schema)
 
 const twilioMessage = z.object({
@@ -343,6 +343,37 @@ export function isValidMetaSignature(appSecret: string, header: string | undefin
 
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 
+/** Keeps a scope's bodies raw: signatures are over the exact bytes (JSON) or the parameters (forms). */
+export function keepRawBodies(app: ZodApp) {
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser(
+    ['application/json', 'application/x-www-form-urlencoded'],
+    { parseAs: 'buffer' },
+    (_request, body, done) => {
+      done(null, new RawBody(body as Buffer))
+    },
+  )
+}
+
+/**
+ * The form a Twilio webhook posted, once its X-Twilio-Signature proved Twilio sent it: 503 without the
+ * auth token (nothing unverified is accepted), 403 logged without the body when the signature fails.
+ */
+export function verifiedTwilioForm(request: FastifyRequest, env: Env): { raw: string; params: FormParams } {
+  const token = env.TWILIO_AUTH_TOKEN
+  if (!token) throw new AppError('service_unavailable', 503)
+  const raw = rawBodyOf(request).toString('utf8')
+  const params = parseForm(raw)
+  const header = request.headers['x-twilio-signature']
+  const signature = typeof header === 'string' ? header : undefined
+  const urls = requestedUrls(request, env)
+  if (!urls.some((url) => isValidTwilioSignature(token, signature, url, params))) {
+    request.log.warn({ provider: 'twilio' }, 'webhook signature rejected')
+    throw forbidden()
+  }
+  return { raw, params }
+}
+
 /**
  * The providers' webhooks. Each request is verified against its signature before its body is read;
  * what it carries is committed before the 2xx, and a redelivery changes nothing.
@@ -356,15 +387,7 @@ export async function registerWebhookRoutes(app: ZodApp, deps: AppDeps) {
     policy: routingPolicy(env),
     defaultLanguage: env.RELAIS_INTAKE_LANGUAGE,
   }
-  // Bodies are kept raw here: signatures are over the exact bytes (JSON) or the parameters (forms).
-  app.removeContentTypeParser('application/json')
-  app.addContentTypeParser(
-    ['application/json', 'application/x-www-form-urlencoded'],
-    { parseAs: 'buffer' },
-    (_request, body, done) => {
-      done(null, new RawBody(body as Buffer))
-    },
-  )
+  keepRawBodies(app)
 
   const providerAudit = (request: FastifyRequest, provider: string) => ({
     ...request.auditContext,
@@ -375,17 +398,7 @@ export async function registerWebhookRoutes(app: ZodApp, deps: AppDeps) {
     '/webhooks/twilio/sms',
     { config: { access: { kind: 'public' } }, schema: { hide: true } },
     async (request, reply) => {
-      const token = env.TWILIO_AUTH_TOKEN
-      if (!token) throw new AppError('service_unavailable', 503)
-      const raw = rawBodyOf(request).toString('utf8')
-      const params = parseForm(raw)
-      const header = request.headers['x-twilio-signature']
-      const signature = typeof header === 'string' ? header : undefined
-      const urls = requestedUrls(request, env)
-      if (!urls.some((url) => isValidTwilioSignature(token, signature, url, params))) {
-        request.log.warn({ provider: 'twilio' }, 'webhook signature rejected')
-        throw forbidden()
-      }
+      const { raw, params } = verifiedTwilioForm(request, env)
       const now = new Date()
       const outcome = await recordInboundEvent(
         intake,
