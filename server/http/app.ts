@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import cookie from '@fastify/cookie'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
+import websocket from '@fastify/websocket'
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -143,6 +144,9 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
 
   registerSecurityHeaders(app)
   await app.register(cookie)
+  // Before access control: a refused upgrade (401, 403) must still have its socket closed, which the
+  // plugin does only for requests its own hook has marked.
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
 
   const identity = createIdentityService({
     database,

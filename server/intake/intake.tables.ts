@@ -163,7 +163,16 @@ export interface IntakeOutboxTable {
   created_at: Timestamp
 }
 
+/** Conversations opened per visitor address, for a back-off (see server/db/throttle.ts). */
+export interface IntakeChatThrottleTable {
+  key: string
+  failures: ColumnType<number, number | undefined, number>
+  last_failure_at: ColumnType<Date, Date | string | undefined, Date | string>
+  blocked_until: NullableTimestamp
+}
+
 export interface IntakeTables {
+  intake_chat_throttle: IntakeChatThrottleTable
   intake_outbox: IntakeOutboxTable
   intake_attachment: IntakeAttachmentTable
   intake_presence: IntakePresenceTable

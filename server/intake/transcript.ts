@@ -1,0 +1,106 @@
+import type { Secrets } from '../crypto/secrets.ts'
+import type { Database } from '../db/database.ts'
+import type { MessageDirection, SignalStatus } from './intake.tables.ts'
+
+/** Where a conversation stands, as the visitor is told. */
+export type VisitorState = 'waiting' | 'connected' | 'ended'
+
+export type ChatFrame =
+  | {
+      type: 'message'
+      seq: number
+      from: 'visitor' | 'advocate'
+      body: string
+      at: string
+      /** The visitor's own id for a message they sent, so their page matches it with its draft. */
+      clientId: string | null
+    }
+  | { type: 'state'; state: VisitorState }
+
+export interface StaffMessage {
+  seq: number
+  direction: MessageDirection
+  kind: string
+  body: string | null
+  at: string
+  authorId: string | null
+  deliveryStatus: string | null
+  media: { type: string | null; size: number | null }[]
+}
+
+export function visitorState(status: SignalStatus): VisitorState {
+  if (status === 'active') return 'connected'
+  if (status === 'queued' || status === 'offered') return 'waiting'
+  return 'ended'
+}
+
+/** The visitor's view after `afterSeq`: messages in and out (never internal notes), then the state. */
+export async function readTranscript(
+  database: Database,
+  secrets: Secrets,
+  signalId: string,
+  afterSeq: number,
+): Promise<ChatFrame[]> {
+  const [signal, rows] = await Promise.all([
+    database.db
+      .selectFrom('intake_signal')
+      .select('status')
+      .where('id', '=', signalId)
+      .executeTakeFirstOrThrow(),
+    database.db
+      .selectFrom('intake_message')
+      .select(['seq', 'direction', 'body_sealed', 'received_at', 'external_id'])
+      .where('signal_id', '=', signalId)
+      .where('seq', '>', afterSeq)
+      .where('direction', 'in', ['in', 'out'])
+      .orderBy('seq')
+      .execute(),
+  ])
+  const frames: ChatFrame[] = rows.map((row) => ({
+    type: 'message',
+    seq: row.seq,
+    from: row.direction === 'in' ? 'visitor' : 'advocate',
+    body: row.body_sealed ? secrets.open(row.body_sealed) : '',
+    at: new Date(row.received_at).toISOString(),
+    clientId: row.direction === 'in' ? (row.external_id.split(':')[1] ?? null) : null,
+  }))
+  frames.push({ type: 'state', state: visitorState(signal.status) })
+  return frames
+}
+
+/** The staff's view of a conversation after `afterSeq`, notes included. */
+export async function readStaffMessages(
+  database: Database,
+  secrets: Secrets,
+  signalId: string,
+  afterSeq = 0,
+  untilSeq: number | null = null,
+): Promise<StaffMessage[]> {
+  const rows = await database.db
+    .selectFrom('intake_message')
+    .select([
+      'seq',
+      'direction',
+      'kind',
+      'body_sealed',
+      'received_at',
+      'author_id',
+      'delivery_status',
+      'media',
+    ])
+    .where('signal_id', '=', signalId)
+    .where('seq', '>', afterSeq)
+    .$if(untilSeq !== null, (query) => query.where('seq', '<=', untilSeq as number))
+    .orderBy('seq')
+    .execute()
+  return rows.map((row) => ({
+    seq: row.seq,
+    direction: row.direction,
+    kind: row.kind,
+    body: row.body_sealed ? secrets.open(row.body_sealed) : null,
+    at: new Date(row.received_at).toISOString(),
+    authorId: row.author_id,
+    deliveryStatus: row.delivery_status,
+    media: row.media.map((item) => ({ type: item.type, size: item.size })),
+  }))
+}
