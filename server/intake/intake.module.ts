@@ -1,10 +1,13 @@
 import type { RelaisModule } from '../modules.ts'
+import { registerChatRoutes } from './chat.routes.ts'
+import type { ConversationDeps } from './conversation.service.ts'
 import { registerEmailIntake } from './email/email.intake.ts'
 import { IntakeBus } from './events.ts'
 import { registerFormRoutes } from './form/form.routes.ts'
 import { registerWebhookRoutes } from './intake.webhooks.ts'
 import { Router } from './routing.ts'
 import { routingPolicy } from './signals.ts'
+import { registerWorkspaceRoutes } from './workspace.routes.ts'
 import { registerVoice } from './voice/voice.routes.ts'
 
 /** Intake: every channel's inbound signals and their messages, stored before they are acknowledged. */
@@ -14,7 +17,8 @@ export const intakeModule: RelaisModule = {
     // One LISTEN per process; the router and every socket hear the contact centre through it.
     const bus = new IntakeBus()
     await bus.start(deps.database)
-    const router = new Router(deps.database, routingPolicy(deps.env))
+    const policy = routingPolicy(deps.env)
+    const router = new Router(deps.database, policy)
     router.start(bus)
     app.addHook('onClose', async () => {
       await router.stop()
@@ -25,6 +29,10 @@ export const intakeModule: RelaisModule = {
     // The phone line: its webhooks, and the calls Relais places as signals on the bus change.
     await registerVoice(app, deps, bus)
     registerFormRoutes(app, deps)
+    // Web chat and the console's live workspace ride on WebSockets (see server/http/app.ts).
+    const conversation: ConversationDeps = { database: deps.database, secrets: deps.secrets }
+    registerChatRoutes(app, deps, bus, policy)
+    registerWorkspaceRoutes(app, deps, bus, conversation)
     // The SMTP listener, when configured, starts and stops with the app.
     registerEmailIntake(app, deps)
   },
