@@ -54,6 +54,8 @@ export async function registerWebApps(app: FastifyInstance, env: Env) {
   app.get('/', { config: { access: { kind: 'public' } }, schema: { hide: true } }, (_request, reply) =>
     sendPage(reply, portal),
   )
+  // The portal's other pages: the same app, which shows the page its address names.
+  app.get('/report', { schema: { hide: true } }, (_request, reply) => sendPage(reply, portal))
   const faviconFile = path.join(webDistDir, 'favicon.svg')
   const favicon = existsSync(faviconFile) ? readFileSync(faviconFile) : undefined
   app.get('/favicon.svg', { schema: { hide: true } }, (_request, reply) => {

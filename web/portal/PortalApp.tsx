@@ -4,6 +4,8 @@ import { createApiClient } from '../shared/api.ts'
 import { DirectorySearch } from '../shared/directory/DirectorySearch.tsx'
 import { LanguageSwitcher } from '../shared/LanguageSwitcher.tsx'
 import { QuickExit } from '../shared/QuickExit.tsx'
+import { PortalNav, usePortalPage } from './pages.tsx'
+import { ReportForm } from './ReportForm.tsx'
 
 function emergencyNumber(): string {
   return document.querySelector<HTMLMetaElement>('meta[name="relais-emergency-number"]')?.content || '911'
@@ -23,6 +25,7 @@ export function PortalApp() {
     [i18n],
   )
   const helps = ['safety', 'services', 'report', 'languages'] as const
+  const [page, go] = usePortalPage()
   return (
     <>
       {/* First in the tab order: one key press from anywhere the page opens. */}
@@ -35,34 +38,40 @@ export function PortalApp() {
           <p className="portal-brand">{t('brand')}</p>
           <LanguageSwitcher />
         </div>
+        <PortalNav page={page} onNavigate={go} />
       </header>
       <main id="main" tabIndex={-1} className="portal-main">
         <p className="emergency" role="note">
           {t('emergency', { number: emergencyNumber() })}
         </p>
-        <h1>{t('hero.heading')}</h1>
-        <p className="tagline">{t('tagline')}</p>
-        <p className="lead">{t('hero.body')}</p>
-        <section aria-labelledby="help-heading">
-          <h2 id="help-heading">{t('help.heading')}</h2>
-          <ul className="help-list">
-            {helps.map((key) => (
-              <li key={key}>{t(`help.${key}`)}</li>
-            ))}
-          </ul>
-        </section>
-        <section className="portal-directory">
-          <DirectorySearch
-            api={api}
-            endpoint="/api/directory/public-search"
-            headingLevel={2}
-            intro={t('directory:search.publicIntro')}
-          />
-        </section>
-        <section aria-labelledby="safety-heading" className="safety">
-          <h2 id="safety-heading">{t('safety.heading')}</h2>
-          <p>{t('safety.body')}</p>
-        </section>
+        {page === 'report' && <ReportForm api={api} emergencyNumber={emergencyNumber()} />}
+        {page === 'home' && (
+          <>
+            <h1>{t('hero.heading')}</h1>
+            <p className="tagline">{t('tagline')}</p>
+            <p className="lead">{t('hero.body')}</p>
+            <section aria-labelledby="help-heading">
+              <h2 id="help-heading">{t('help.heading')}</h2>
+              <ul className="help-list">
+                {helps.map((key) => (
+                  <li key={key}>{t(`help.${key}`)}</li>
+                ))}
+              </ul>
+            </section>
+            <section className="portal-directory">
+              <DirectorySearch
+                api={api}
+                endpoint="/api/directory/public-search"
+                headingLevel={2}
+                intro={t('directory:search.publicIntro')}
+              />
+            </section>
+            <section aria-labelledby="safety-heading" className="safety">
+              <h2 id="safety-heading">{t('safety.heading')}</h2>
+              <p>{t('safety.body')}</p>
+            </section>
+          </>
+        )}
       </main>
       <footer className="portal-footer">
         <p>{t('footer')}</p>
