@@ -343,6 +343,16 @@ describe.each(engines)('the SMTP listener on $engine', ({ open }) => {
     expect((await counts()).signals).toBe(before.signals)
   })
 
+  it('opens a conversation without a contact for a message with no usable sender address', async () => {
+    const raw = ['From: undisclosed', `To: ${MAILBOX}`, `Message-ID: <${messageId()}>`, '', 'help', ''].join(
+      '\r\n',
+    )
+    const before = await counts()
+    await transport.sendMail({ envelope: { from: person(), to: [MAILBOX] }, raw })
+    const after = await counts()
+    expect([after.signals - before.signals, after.contacts - before.contacts]).toEqual([1, 0])
+  })
+
   it('asks the relay to retry (451) a sender over its per-minute allowance', async () => {
     const from = person()
     for (let index = 0; index < 5; index += 1) await send({ from })

@@ -28,7 +28,7 @@ export type EmailOutcome =
   | { kind: 'stored'; signalId: string; messageId: string; opened: boolean; continuesSignalId: string | null }
   /** Already stored (a redelivery), or one of the line's own replies coming back. */
   | { kind: 'duplicate' }
-  /** A bounce or a message without a sender: kept as received, with no conversation. */
+  /** A bounce or another automatic notice: kept as received, with no conversation. */
   | { kind: 'kept' }
   /** The sender wrote too much this minute: the relay is asked to try again later. */
   | { kind: 'throttled'; seconds: number }
@@ -62,8 +62,8 @@ export async function recordInboundEmail(
   const key = messageIdIndex(secrets, email.messageId)
   if (await isKnownEmail(database.db, key)) return { kind: 'duplicate' }
 
-  const sender = bounce ? null : email.sender
-  const contactKey = sender ? contactIndex(secrets, 'email', sender.address) : null
+  const sender = email.sender
+  const contactKey = sender && !bounce ? contactIndex(secrets, 'email', sender.address) : null
   if (contactKey) {
     const counted = await countSenderMessage(database.db, contactKey, now)
     if (now.getTime() - lastSweep >= SWEEP_MS) {
@@ -80,22 +80,26 @@ export async function recordInboundEmail(
     const fresh = await insertWebhookEvent(trx, {
       provider: 'email',
       externalId: key,
-      kind: sender ? 'message' : 'other',
+      kind: bounce ? 'other' : 'message',
       // The bytes as received (any charset, any transfer encoding), so base64 before sealing.
       payloadSealed: secrets.seal(raw.toString('base64')),
       receivedAt: now,
     })
     // A concurrent delivery of the same message committed first.
     if (!fresh) return { kind: 'duplicate' }
-    if (!sender || !contactKey) return { kind: 'kept' }
+    if (bounce) return { kind: 'kept' }
 
-    const contactId = await upsertContact(trx, {
-      kind: 'email',
-      blindIndex: contactKey,
-      addressSealed: secrets.seal(sender.address),
-      displayNameSealed: sender.name ? secrets.seal(sender.name) : null,
-      seenAt: now,
-    })
+    // A message without a usable sender address still reaches an advocate, who cannot answer it.
+    const contactId =
+      sender && contactKey
+        ? await upsertContact(trx, {
+            kind: 'email',
+            blindIndex: contactKey,
+            addressSealed: secrets.seal(sender.address),
+            displayNameSealed: sender.name ? secrets.seal(sender.name) : null,
+            seenAt: now,
+          })
+        : null
     const answered =
       email.references.length > 0
         ? await findThreadSignal(
@@ -108,7 +112,7 @@ export async function recordInboundEmail(
     if (answered && answered.ended_at === null) {
       signalId = answered.id
     } else {
-      const open = await findOpenSignal(trx, contactId, 'email')
+      const open = contactId ? await findOpenSignal(trx, contactId, 'email') : undefined
       if (open) {
         signalId = open.id
       } else {
