@@ -41,6 +41,8 @@ try {
   }
   await shoot('en-CA', '/', 'portal-en.png')
   await shoot('fr-CA', '/', 'portal-fr.png')
+  await shoot('en-CA', '/report', 'portal-report-en.png')
+  await shoot('fr-CA', '/report', 'portal-report-fr.png')
   await shoot('fr-CA', '/console/', 'console-sign-in-fr.png')
   const signInAsDemo = async (
     page: import('playwright-core').Page,
