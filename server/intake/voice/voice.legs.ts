@@ -6,8 +6,16 @@ import { AppError } from '../../http/errors.ts'
 import type { IntakeBus } from '../events.ts'
 import { TwilioCalls } from './twilio-calls.ts'
 import { purgeExpiredRecordings } from './voice.recordings.ts'
-import { claimBridge, claimHangUp, pendingSignals, updateCall, voiceNumberOf } from './voice.store.ts'
-import { conferenceTwiml, VOICE_PATH } from './voice.twiml.ts'
+import { requeueUnbridged } from './voice.service.ts'
+import {
+  claimBridge,
+  claimHangUp,
+  claimRequeue,
+  pendingSignals,
+  updateCall,
+  voiceNumberOf,
+} from './voice.store.ts'
+import { conferenceTwiml, enqueueTwiml, VOICE_PATH } from './voice.twiml.ts'
 
 /** How often recordings past their retention are looked for. */
 const PURGE_EVERY_MS = 60 * 60_000
@@ -78,7 +86,9 @@ export class VoiceLegs {
   start(bus: IntakeBus): void {
     this.#unsubscribe.push(
       bus.subscribe((event) => {
-        if (event.type === 'signal.changed') this.#track(this.#follow(event.signalId))
+        if (event.type === 'signal.changed' || event.type === 'signal.queued') {
+          this.#track(this.#follow(event.signalId))
+        }
       }),
       // Changes announced while this process was not listening are read from the tables.
       bus.onResync(() => this.#track(this.#catchUp())),
@@ -111,6 +121,7 @@ export class VoiceLegs {
   }
 
   async #follow(signalId: string): Promise<void> {
+    await this.requeue(signalId)
     await this.bridge(signalId)
     await this.hangUp(signalId)
   }
@@ -138,8 +149,8 @@ export class VoiceLegs {
     if (!claim) return
     const sealed = claim.advocate_id ? await voiceNumberOf(db, claim.advocate_id) : undefined
     if (!sealed) {
-      await updateCall(db, claim.call_sid, { bridge_error: 'no_voice_number' })
       log.warn({ signalId }, 'advocate accepted a call without a voice number')
+      await requeueUnbridged(database, signalId, null, 'no_voice_number')
       return
     }
     try {
@@ -151,8 +162,25 @@ export class VoiceLegs {
       })
       await updateCall(db, claim.call_sid, { advocate_call_sid: sid })
     } catch (error) {
-      await updateCall(db, claim.call_sid, { bridge_error: reasonOf(error) })
       log.error({ signalId, reason: reasonOf(error) }, 'could not ring the advocate')
+      await requeueUnbridged(database, signalId, null, 'not_reached')
+    }
+  }
+
+  /**
+   * Puts a bridged caller back in their queue when their conversation was transferred or reassigned:
+   * their TwiML is replaced, which ends the bridge (the previous advocate's leg then hangs up), and
+   * the next advocate to accept is rung.
+   */
+  async requeue(signalId: string): Promise<void> {
+    const { calls, publicUrl, database, log } = this.#config
+    if (!calls || !publicUrl) return
+    const claim = await claimRequeue(database.db, signalId)
+    if (!claim?.language) return
+    try {
+      await calls.updateCall(claim.call_sid, { twiml: enqueueTwiml(signalId, claim.language, publicUrl) })
+    } catch (error) {
+      log.warn({ signalId, reason: reasonOf(error) }, 'could not put the caller back in their queue')
     }
   }
 

@@ -30,7 +30,11 @@ export async function registerVoice(app: ZodApp, deps: AppDeps, bus: IntakeBus):
     policy: routingPolicy(deps.env),
     defaultLanguage: deps.env.RELAIS_INTAKE_LANGUAGE,
   }
-  const legs = new VoiceLegs(voiceLegsConfig(deps.env, deps, app.log))
+  const config = voiceLegsConfig(deps.env, deps, app.log)
+  if (config.from && (!config.calls || !config.publicUrl)) {
+    app.log.warn('calls to the line cannot reach advocates: set TWILIO_ACCOUNT_SID and RELAIS_PUBLIC_URL')
+  }
+  const legs = new VoiceLegs(config)
   legs.start(bus)
   app.addHook('onClose', async () => legs.stop())
   await app.register(async (scope) => registerVoiceWebhooks(scope, deps, voice, legs))

@@ -104,6 +104,8 @@ export type QueueOutcome =
   | { kind: 'gone' }
 
 const QUEUE_FAILURES = new Set(['queue-full', 'error', 'system-error'])
+/** The call left the queue because Relais gave it other TwiML through the REST API: it goes on there. */
+const REDIRECTED = new Set(['redirected', 'redirected-from-bridged'])
 
 /**
  * Why the caller left their queue (Twilio's QueueResult) and how long they waited in it. Hanging up
@@ -123,6 +125,7 @@ export async function recordQueueResult(
     queue_result_at: now,
   })
   const signalId = call.signal_id
+  if (REDIRECTED.has(report.result)) return { kind: 'gone' }
   if (report.result === 'hangup') {
     if (signalId) await personLeft(deps.database, signalId, now)
     return { kind: 'gone' }
@@ -140,6 +143,8 @@ export async function recordQueueResult(
 
 /** Twilio's call statuses after which the call is over. */
 const FINISHED = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled'])
+/** Those of them for a call that was never answered. */
+export const UNANSWERED = new Set(['busy', 'failed', 'no-answer', 'canceled'])
 
 /**
  * A call's status callback, for any of the three legs: the caller's, the advocate's, the interpreter's.
@@ -162,16 +167,90 @@ export async function recordCallStatus(
     if (finished && caller.signal_id) await personLeft(deps.database, caller.signal_id, now)
     return
   }
-  await db
+  const rung = await db
     .updateTable('intake_voice_call')
     .set({ advocate_call_status: report.status })
     .where('advocate_call_sid', '=', report.callSid)
-    .execute()
+    .returning('signal_id')
+    .executeTakeFirst()
+  if (rung?.signal_id && UNANSWERED.has(report.status)) {
+    await requeueUnbridged(
+      deps.database,
+      rung.signal_id,
+      report.callSid,
+      report.status as UnbridgedReason,
+      now,
+    )
+    return
+  }
   await db
     .updateTable('intake_voice_call')
     .set({ interpreter_call_status: report.status })
     .where('interpreter_call_sid', '=', report.callSid)
     .execute()
+}
+
+/** Why a call accepted by an advocate went back to the queue before they were bridged to the caller. */
+export type UnbridgedReason = 'no_voice_number' | 'not_reached' | 'busy' | 'no-answer' | 'failed' | 'canceled'
+
+/**
+ * Puts a call back in its queue when the advocate who accepted it could not be reached: no voice
+ * number, Twilio refused to ring them, or their phone did not answer. The caller is still waiting in
+ * Twilio's queue; the advocate is set away (they are probably not at their phone), so routing offers
+ * the call to someone else. `advocateCallSid`, when given, must still be the leg rung for this call.
+ */
+export async function requeueUnbridged(
+  database: Database,
+  signalId: string,
+  advocateCallSid: string | null,
+  reason: UnbridgedReason,
+  now = new Date(),
+): Promise<boolean> {
+  return database.db.transaction().execute(async (trx) => {
+    const call = await trx
+      .selectFrom('intake_voice_call')
+      .selectAll()
+      .where('signal_id', '=', signalId)
+      .forUpdate()
+      .executeTakeFirst()
+    if (!call?.advocate_id || call.call_ended_at) return false
+    if (advocateCallSid !== null && call.advocate_call_sid !== advocateCallSid) return false
+    const requeued = await trx
+      .updateTable('intake_signal')
+      .set({ status: 'queued', advocate_id: null, target_advocate_id: null })
+      .where('id', '=', signalId)
+      .where('status', '=', 'active')
+      .where('advocate_id', '=', call.advocate_id)
+      .returning('id')
+      .executeTakeFirst()
+    if (!requeued) return false
+    await updateCall(trx, call.call_sid, {
+      bridge_requested_at: null,
+      advocate_id: null,
+      advocate_call_sid: null,
+      bridge_error: reason,
+    })
+    const away = await trx
+      .updateTable('intake_presence')
+      .set({ state: 'away', state_since: now })
+      .where('staff_id', '=', call.advocate_id)
+      .where('state', '=', 'available')
+      .returning('staff_id')
+      .executeTakeFirst()
+    await appendAuditEvent(
+      trx,
+      { actorId: null, actorLabel: 'twilio', address: null, requestId: null },
+      {
+        action: 'intake.voice.unanswered',
+        entityType: 'intake_signal',
+        entityId: signalId,
+        details: { advocateId: call.advocate_id, reason },
+      },
+    )
+    if (away) await publish(trx, { type: 'presence.changed', staffId: call.advocate_id })
+    await publish(trx, { type: 'signal.queued', signalId })
+    return true
+  })
 }
 
 /** A finished recording of a signal's call: only its id and length are kept. */

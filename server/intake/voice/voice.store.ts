@@ -87,6 +87,39 @@ export async function claimBridge(db: Db, signalId: string, now: Date) {
     .executeTakeFirst()
 }
 
+/**
+ * Claims putting a bridged caller back in their queue: their conversation went back to waiting
+ * (transferred, reassigned) or to another advocate than the one rung. Clears the bridge, so the next
+ * advocate to accept is rung in turn.
+ */
+export async function claimRequeue(db: Db, signalId: string) {
+  return db
+    .updateTable('intake_voice_call as c')
+    .from('intake_signal as s')
+    .set({
+      bridge_requested_at: null,
+      advocate_id: null,
+      advocate_call_sid: null,
+      interpreter_requested_at: null,
+      interpreter_call_sid: null,
+    })
+    .whereRef('s.id', '=', 'c.signal_id')
+    .where('c.signal_id', '=', signalId)
+    .where('c.bridge_requested_at', 'is not', null)
+    .where('c.call_ended_at', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb('s.status', 'in', ['queued', 'offered']),
+        eb.and([
+          eb('s.status', '=', 'active'),
+          eb('s.advocate_id', 'is distinct from', eb.ref('c.advocate_id')),
+        ]),
+      ]),
+    )
+    .returning(['c.call_sid', 'c.language'])
+    .executeTakeFirst()
+}
+
 /** Claims hanging up a caller whose conversation the advocate ended, while the call is still up. */
 export async function claimHangUp(db: Db, signalId: string, now: Date) {
   return db
@@ -102,7 +135,10 @@ export async function claimHangUp(db: Db, signalId: string, now: Date) {
     .executeTakeFirst()
 }
 
-/** Signals the bus may have told of while this process was not listening: answered but not bridged, ended but not hung up. */
+/**
+ * Signals the bus may have told of while this process was not listening: answered but not bridged,
+ * ended but not hung up, back in the queue while still bridged.
+ */
 export async function pendingSignals(db: Db): Promise<string[]> {
   const rows = await db
     .selectFrom('intake_voice_call as c')
@@ -113,6 +149,7 @@ export async function pendingSignals(db: Db): Promise<string[]> {
       eb.or([
         eb.and([eb('s.status', '=', 'active'), eb('c.bridge_requested_at', 'is', null)]),
         eb.and([eb('s.status', 'in', ['wrap_up', 'ended']), eb('c.hangup_requested_at', 'is', null)]),
+        eb.and([eb('s.status', 'in', ['queued', 'offered']), eb('c.bridge_requested_at', 'is not', null)]),
       ]),
     )
     .execute()

@@ -57,15 +57,18 @@ export function menuTwiml(translator: Translator, again = false): string {
   )
 }
 
-/** Puts the caller in the queue of their signal, where only the advocate who accepts it dials in. */
-export function enqueueTwiml(signalId: string, language: VoiceLanguage): string {
+/**
+ * Puts the caller in the queue of their signal, where only the advocate who accepts it dials in.
+ * `absoluteBase` makes the URLs absolute, for TwiML sent through the REST API.
+ */
+export function enqueueTwiml(signalId: string, language: VoiceLanguage, absoluteBase = ''): string {
   return response(
     element(
       'Enqueue',
       {
-        waitUrl: `${VOICE_PATH}/wait?lang=${language}`,
+        waitUrl: `${absoluteBase}${VOICE_PATH}/wait?lang=${language}`,
         waitUrlMethod: 'POST',
-        action: `${VOICE_PATH}/queue-result`,
+        action: `${absoluteBase}${VOICE_PATH}/queue-result`,
         method: 'POST',
       },
       queueOf(signalId),

@@ -4,8 +4,15 @@ import twilio from 'twilio'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from '../../../test/support/app.ts'
 import { buildStaff, type SessionFixture, sessionFor } from '../../../test/support/factories.ts'
-import { acceptOffer, endConversation, personLeft, setPresence } from '../conversation.service.ts'
+import {
+  acceptOffer,
+  endConversation,
+  personLeft,
+  setPresence,
+  transferConversation,
+} from '../conversation.service.ts'
 import { FakeTwilio } from './fake-twilio.ts'
+import { setVoiceNumber } from './voice.service.ts'
 import { elements, readXml, textOf, type XmlElement } from './xml-reader.ts'
 
 const TOKEN = 'twilio_test_token_0123456789abcdef'
@@ -383,32 +390,49 @@ describe('an advocate answers a call', () => {
   let session: SessionFixture
   let advocateNumber: string
 
+  let colleague: { id: string }
+  const colleagueNumber = phone()
+
   beforeAll(async () => {
     advocate = await buildStaff(t, { role: 'advocate' })
     session = await sessionFor(t, advocate)
     advocateNumber = phone()
+    colleague = await buildStaff(t, { role: 'advocate' })
+    await setVoiceNumber(t, { ...system, actorId: colleague.id }, colleagueNumber)
   })
 
-  async function answered(digits = '2') {
-    advocates.push(advocate.id)
-    await setPresence(t, advocate.id, { state: 'available', languages: ['fr', 'en'], skills: [] })
-    const call = await queuedCall(digits)
+  async function available(staffId: string) {
+    advocates.push(staffId)
+    await setPresence(t, staffId, { state: 'available', languages: ['fr', 'en'], skills: [] })
+  }
+
+  /** Waits for the signal's offer to this advocate, and accepts it. */
+  async function accept(staffId: string, signalId: string) {
     let offerId: string | undefined
     await expect
       .poll(async () => {
         const offer = await t.database.db
           .selectFrom('intake_offer')
           .select('id')
-          .where('signal_id', '=', call.signalId)
+          .where('signal_id', '=', signalId)
+          .where('advocate_id', '=', staffId)
           .where('outcome', 'is', null)
           .executeTakeFirst()
         offerId = offer?.id
         return offerId
       })
       .toBeDefined()
-    await acceptOffer(t, { ...system, actorId: advocate.id }, offerId as string)
+    await acceptOffer(t, { ...system, actorId: staffId }, offerId as string)
+  }
+
+  async function answered(digits = '2') {
+    await available(advocate.id)
+    const call = await queuedCall(digits)
+    await accept(advocate.id, call.signalId)
     return call
   }
+
+  const ringsTo = (number: string) => fake.to('Calls.json').filter((request) => request.form.To === number)
 
   it('PUT /api/intake/voice/number: 401 without a session, 400 naming number, stored sealed', async () => {
     const anonymous = await t.app.inject({
@@ -572,9 +596,14 @@ describe('an advocate answers a call', () => {
   })
 
   it('no interpreter before the advocate’s phone has answered the bridge', async () => {
-    await t.database.db.deleteFrom('intake_voice_number').where('staff_id', '=', advocate.id).execute()
     const call = await answered('1')
-    await expect.poll(async () => (await callRow(call.sid))?.bridge_error).toBe('no_voice_number')
+    await expect.poll(async () => (await callRow(call.sid))?.advocate_call_sid).toMatch(/^CA/)
+    // As if Twilio had not yet answered the request that rings the advocate.
+    await t.database.db
+      .updateTable('intake_voice_call')
+      .set({ advocate_call_sid: null })
+      .where('call_sid', '=', call.sid)
+      .execute()
     const response = await t.app.inject({
       method: 'POST',
       url: `/api/intake/voice/${call.signalId}/interpreter`,
@@ -582,6 +611,83 @@ describe('an advocate answers a call', () => {
     })
     expect(response.statusCode).toBe(409)
     expect(response.json().code).toBe('signal_state')
+  })
+
+  async function presenceOf(staffId: string) {
+    const row = await t.database.db
+      .selectFrom('intake_presence')
+      .select('state')
+      .where('staff_id', '=', staffId)
+      .executeTakeFirstOrThrow()
+    return row.state
+  }
+
+  it('an advocate whose phone does not answer is set away, and the call goes to a colleague', async () => {
+    const call = await answered('2')
+    await expect.poll(async () => (await callRow(call.sid))?.advocate_call_sid).toMatch(/^CA/)
+    const leg = (await callRow(call.sid))!.advocate_call_sid!
+    const status = await post(
+      '/webhooks/twilio/voice/status',
+      callParams(leg, LINE, { CallStatus: 'no-answer' }),
+    )
+    expect(status.statusCode).toBe(200)
+    expect(await signalRow(call.signalId)).toMatchObject({ status: 'queued', advocate_id: null })
+    expect(await callRow(call.sid)).toMatchObject({ bridge_requested_at: null, bridge_error: 'no-answer' })
+    expect(await presenceOf(advocate.id)).toBe('away')
+    const audit = await t.database.db
+      .selectFrom('audit_event')
+      .select('action')
+      .where('entity_id', '=', call.signalId)
+      .execute()
+    expect(audit.map((row) => row.action)).toContain('intake.voice.unanswered')
+
+    await available(colleague.id)
+    await accept(colleague.id, call.signalId)
+    await expect.poll(() => ringsTo(colleagueNumber).length).toBe(1)
+    expect(ringsTo(advocateNumber)).toHaveLength(1)
+    // The caller never left their queue: Relais did not touch their call.
+    expect(fake.to(`Calls/${call.sid}.json`)).toHaveLength(0)
+  })
+
+  it('accepting without a voice number puts the call back in the queue and the advocate away', async () => {
+    const nobody = await buildStaff(t, { role: 'advocate' })
+    await available(nobody.id)
+    const call = await queuedCall('1')
+    await accept(nobody.id, call.signalId)
+    await expect.poll(async () => (await callRow(call.sid))?.bridge_error).toBe('no_voice_number')
+    expect((await signalRow(call.signalId)).status).toBe('queued')
+    expect(await presenceOf(nobody.id)).toBe('away')
+    expect(fake.to('Calls.json')).toHaveLength(0)
+  })
+
+  it('a transferred call goes back to its queue, and the next advocate to accept is rung', async () => {
+    const call = await answered('2')
+    await expect.poll(async () => (await callRow(call.sid))?.advocate_call_sid).toMatch(/^CA/)
+    await transferConversation(t, { ...system, actorId: advocate.id }, call.signalId, {
+      toAdvocateId: colleague.id,
+      toLanguage: null,
+      note: null,
+    })
+    await expect.poll(() => fake.to(`Calls/${call.sid}.json`).length).toBe(1)
+    const enqueue = elements(readXml(fake.to(`Calls/${call.sid}.json`)[0]!.form.Twiml!), 'Enqueue')[0]!
+    expect(textOf(enqueue)).toBe(`signal-${call.signalId}`)
+    expect(enqueue.attributes).toMatchObject({
+      waitUrl: `${PUBLIC}/webhooks/twilio/voice/wait?lang=fr`,
+      action: `${PUBLIC}/webhooks/twilio/voice/queue-result`,
+    })
+    // Twilio tells the queue's action that the call was redirected: it goes on with the new TwiML.
+    const redirected = twimlOf(
+      await post(
+        '/webhooks/twilio/voice/queue-result',
+        callParams(call.sid, call.from, { QueueResult: 'redirected' }),
+      ),
+    )
+    expect(verbs(redirected)).toEqual([])
+    await available(colleague.id)
+    await accept(colleague.id, call.signalId)
+    await expect.poll(() => ringsTo(colleagueNumber).length).toBe(1)
+    expect(ringsTo(advocateNumber)).toHaveLength(1)
+    expect(fake.to(`Calls/${call.sid}.json`)).toHaveLength(1)
   })
 })
 

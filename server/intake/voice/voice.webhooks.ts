@@ -17,6 +17,9 @@ import {
   recordIncomingCall,
   recordQueueResult,
   recordRecording,
+  requeueUnbridged,
+  UNANSWERED,
+  type UnbridgedReason,
   type VoiceDeps,
 } from './voice.service.ts'
 import { callBySid, callOfSignal, queuePosition } from './voice.store.ts'
@@ -146,7 +149,14 @@ export function registerVoiceWebhooks(app: ZodApp, deps: AppDeps, voice: VoiceDe
     if (call.interpreter_requested_at) {
       return twiml(reply, conferenceTwiml(signal, 'advocate', legs.recording))
     }
-    if (leg.DialCallStatus) return twiml(reply, hangUpTwiml())
+    const status = leg.DialCallStatus?.toLowerCase()
+    if (status) {
+      // The dial never reached the caller: back to the queue, for someone else.
+      if (UNANSWERED.has(status)) {
+        await requeueUnbridged(deps.database, signal, leg.CallSid, status as UnbridgedReason)
+      }
+      return twiml(reply, hangUpTwiml())
+    }
     return twiml(reply, bridgeTwiml(signal, legs.recording))
   })
 
