@@ -77,12 +77,12 @@ export async function queueReply(
       receivedAt: now,
       deliveryStatus: 'queued',
     })
-    const outboxId = await queueOutbound(trx, {
-      messageId: message.id,
-      signalId: reply.signalId,
-      channel: reply.channel,
-      now,
-    })
+    await queueOutbound(trx, { messageId: message.id, signalId: reply.signalId, channel: reply.channel, now })
+    const { id: outboxId } = await trx
+      .selectFrom('intake_outbox')
+      .select('id')
+      .where('message_id', '=', message.id)
+      .executeTakeFirstOrThrow()
     return { messageId: message.id, outboxId }
   })
 }

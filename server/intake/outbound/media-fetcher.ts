@@ -29,6 +29,9 @@ const FETCH_LEASE_MS = 10 * 60_000
 /** How far back a start looks for media left unfetched (a crash, a lost LISTEN connection). */
 const SWEEP_DAYS = 7
 
+/** Thrown out of a download interrupted by stop(): its item is released, not refused. */
+const STOPPED = Symbol('stopped')
+
 const isPending = (item: MediaItem, now: Date) =>
   item.attachmentId === undefined &&
   item.refused === undefined &&
@@ -40,22 +43,31 @@ const isPending = (item: MediaItem, now: Date) =>
  * file sealed in intake_attachment. A file that is refused (host, type, size, checksum) or that the
  * provider cannot give is marked on its media item with the reason; nothing is thrown further. Each
  * message's pending items are claimed under its row lock (and leased), so two processes hearing the
- * same event never store a file twice.
+ * same event never store a file twice. A provider without credentials configured is left alone: its
+ * media wait (a week at most) until a start with credentials fetches them.
  */
 export class MediaFetcher {
   readonly #options: MediaFetcherOptions
   readonly #now: () => Date
+  readonly #providers: ('twilio' | 'whatsapp')[]
   #subscriptions: (() => void)[] = []
   #queue: Promise<void> = Promise.resolve()
   #stopped = true
+  #interrupt = new AbortController()
 
   constructor(options: MediaFetcherOptions) {
     this.#options = options
     this.#now = options.now ?? (() => new Date())
+    const { twilio, whatsapp } = options.config
+    this.#providers = [
+      ...(twilio.accountSid && twilio.authToken ? (['twilio'] as const) : []),
+      ...(whatsapp.accessToken ? (['whatsapp'] as const) : []),
+    ]
   }
 
   start(): void {
-    if (!this.#stopped) return
+    if (!this.#stopped || this.#providers.length === 0) return
+    this.#interrupt = new AbortController()
     this.#stopped = false
     const { bus } = this.#options
     this.#subscriptions = [
@@ -76,6 +88,7 @@ export class MediaFetcher {
 
   async stop(): Promise<void> {
     this.#stopped = true
+    this.#interrupt.abort()
     for (const unsubscribe of this.#subscriptions) unsubscribe()
     this.#subscriptions = []
     await this.#queue
@@ -99,7 +112,7 @@ export class MediaFetcher {
       .where('signal_id', '=', signalId)
       .where('seq', '=', seq)
       .where('direction', '=', 'in')
-      .where('provider', 'in', ['twilio', 'whatsapp'])
+      .where('provider', 'in', this.#providers)
       .executeTakeFirst()
     if (message?.media.some((item) => isPending(item, this.#now()))) await this.fetchMessage(message.id)
   }
@@ -110,7 +123,7 @@ export class MediaFetcher {
       .selectFrom('intake_message')
       .select('id')
       .where('direction', '=', 'in')
-      .where('provider', 'in', ['twilio', 'whatsapp'])
+      .where('provider', 'in', this.#providers)
       .where(sql<boolean>`media <> '[]'::jsonb`)
       .where('received_at', '>=', since)
       .where(
@@ -129,12 +142,14 @@ export class MediaFetcher {
   async fetchMessage(messageId: string): Promise<void> {
     const claimed = await this.#claim(messageId)
     if (!claimed) return
-    for (const index of claimed.indices) {
+    for (const [position, index] of claimed.indices.entries()) {
       const item = claimed.media[index]!
       let outcome: FetchedMedia | MediaRefused
       try {
+        if (this.#stopped) throw STOPPED
         outcome = await this.#download(claimed.provider, item)
       } catch (error) {
+        if (error === STOPPED) return this.#release(messageId, claimed.indices.slice(position))
         if (!(error instanceof MediaRefused)) throw error
         outcome = error
       }
@@ -155,7 +170,8 @@ export class MediaFetcher {
         .where('id', '=', messageId)
         .forUpdate()
         .executeTakeFirst()
-      if (!row || (row.provider !== 'twilio' && row.provider !== 'whatsapp')) return null
+      const provider = this.#providers.find((candidate) => candidate === row?.provider)
+      if (!row || !provider) return null
       const indices = row.media.flatMap((item, index) => (isPending(item, now) ? [index] : []))
       if (indices.length === 0) return null
       const until = new Date(now.getTime() + FETCH_LEASE_MS).toISOString()
@@ -167,7 +183,7 @@ export class MediaFetcher {
         .set({ media: JSON.stringify(media) })
         .where('id', '=', messageId)
         .execute()
-      return { provider: row.provider, media, indices }
+      return { provider, media, indices }
     })
   }
 
@@ -181,12 +197,49 @@ export class MediaFetcher {
           : await fetchWhatsAppMedia(item, config)
       } catch (error) {
         const delay = delays[attempt]
-        if (!(error instanceof MediaRefused) || !error.transient || delay === undefined || this.#stopped) {
-          throw error
-        }
-        await new Promise((resolve) => setTimeout(resolve, delay))
+        if (!(error instanceof MediaRefused) || !error.transient || delay === undefined) throw error
+        await this.#pause(delay)
       }
     }
+  }
+
+  /** Waits before another try; stop() cuts the wait short. */
+  #pause(ms: number): Promise<void> {
+    const signal = this.#interrupt.signal
+    return new Promise((resolve, reject) => {
+      if (signal.aborted) return reject(STOPPED)
+      const stop = () => {
+        clearTimeout(timer)
+        reject(STOPPED)
+      }
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', stop)
+        resolve()
+      }, ms)
+      signal.addEventListener('abort', stop, { once: true })
+    })
+  }
+
+  /** Gives back items claimed but not fetched (the process is stopping): the next start takes them. */
+  async #release(messageId: string, indices: number[]) {
+    await this.#options.database.db.transaction().execute(async (trx) => {
+      const message = await trx
+        .selectFrom('intake_message')
+        .select('media')
+        .where('id', '=', messageId)
+        .forUpdate()
+        .executeTakeFirstOrThrow()
+      const media = message.media.map((item, at) => {
+        if (!indices.includes(at)) return item
+        const { fetchingUntil: _released, ...rest } = item
+        return rest
+      })
+      await trx
+        .updateTable('intake_message')
+        .set({ media: JSON.stringify(media) })
+        .where('id', '=', messageId)
+        .execute()
+    })
   }
 
   /** Stores a fetched file sealed, or the refusal, on the item it came from. */

@@ -344,6 +344,55 @@ describe.each(engines)('inbound media on $engine', ({ open }) => {
     expect(await attachments(messageId)).toHaveLength(1)
   })
 
+  it('leaves a provider’s media alone without its credentials', async () => {
+    const path = mediaPath()
+    routes.set(path, () => ({ status: 200, headers: { 'content-type': 'image/png' }, body: png() }))
+    const whatsappOnly = new MediaFetcher({
+      database,
+      secrets,
+      bus,
+      config: {
+        maxBytes: MAX,
+        twilio: { apiBase: twilio.url, accountSid: null, authToken: null },
+        whatsapp: { apiBase: meta.url, accessToken: WA_TOKEN },
+      },
+    })
+    const { messageId } = await receiveSms([twilioItem(`${twilio.url}${path}`)])
+    await whatsappOnly.fetchMessage(messageId)
+    expect(hits(twilio, path)).toBe(0)
+    expect(await mediaOf(messageId)).toEqual([twilioItem(`${twilio.url}${path}`)])
+  })
+
+  it('stopping while waiting to try again gives the item back for the next start', async () => {
+    const path = mediaPath()
+    let up = false
+    routes.set(path, () =>
+      up
+        ? { status: 200, headers: { 'content-type': 'image/png' }, body: png() }
+        : { status: 502, body: 'down' },
+    )
+    const patient = new MediaFetcher({
+      database,
+      secrets,
+      bus,
+      config: {
+        maxBytes: MAX,
+        twilio: { apiBase: twilio.url, accountSid: ACCOUNT, authToken: TOKEN },
+        whatsapp: { apiBase: meta.url, accessToken: null },
+      },
+      retryDelaysMs: [600_000],
+    })
+    patient.start()
+    const { messageId } = await receiveSms([twilioItem(`${twilio.url}${path}`)])
+    await expect.poll(() => hits(twilio, path)).toBe(1)
+    await patient.stop()
+    expect(await mediaOf(messageId)).toEqual([twilioItem(`${twilio.url}${path}`)])
+    up = true
+    startFetcher()
+    await settled(messageId)
+    expect(await attachments(messageId)).toHaveLength(1)
+  })
+
   it('two fetchers hearing the same message store its file once', async () => {
     const path = mediaPath()
     routes.set(path, () => ({ status: 200, headers: { 'content-type': 'image/png' }, body: png() }))

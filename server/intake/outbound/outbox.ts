@@ -32,12 +32,12 @@ export function isProvisional(externalId: string): boolean {
 /**
  * Puts a stored outbound message (direction 'out', delivery status 'queued', a provisional external
  * id) in the outbox, inside the caller's transaction: the message and its sending commit together,
- * and the sender workers hear of it once they have. Returns the outbox row's id.
+ * and the sender workers hear of it once they have.
  */
 export async function queueOutbound(
   trx: Db,
   item: { messageId: string; signalId: string; channel: Channel; now: Date },
-): Promise<string> {
+): Promise<void> {
   const row = await trx
     .insertInto('intake_outbox')
     .values({
@@ -50,7 +50,6 @@ export async function queueOutbound(
     .returning('id')
     .executeTakeFirstOrThrow()
   await publish(trx, { type: 'outbound.queued', outboxId: row.id, dueAt: item.now.toISOString() })
-  return row.id
 }
 
 /** An outbox row a worker has claimed: leased to it until its send is recorded. */
