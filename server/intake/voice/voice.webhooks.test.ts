@@ -493,6 +493,11 @@ describe('an advocate answers a call', () => {
     const dial = elements(bridge, 'Dial')[0]!
     expect(dial.attributes.record).toBeUndefined()
     expect(elements(dial, 'Queue').map(textOf)).toEqual([`signal-${call.signalId}`])
+    // Another leg (a stale one, rung for an earlier acceptance) is not bridged to this caller.
+    const stranger = twimlOf(
+      await post(`/webhooks/twilio/voice/bridge?signal=${call.signalId}`, callParams(callSid(), LINE)),
+    )
+    expect(verbs(stranger)).toEqual(['Say', 'Hangup'])
 
     // Once the advocate's dial ends, their leg hangs up; the caller hears goodbye.
     const after = twimlOf(

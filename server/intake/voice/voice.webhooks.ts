@@ -139,7 +139,9 @@ export function registerVoiceWebhooks(app: ZodApp, deps: AppDeps, voice: VoiceDe
     const leg = form(request, bridgeForm)
     const { signal } = queryOf(signalQuery, request)
     const call = await callOfSignal(deps.database.db, signal)
-    if (!call?.bridge_requested_at || call.status !== 'active') {
+    // Only the leg rung for the advocate handling the call now (its CallSid may not be stored yet).
+    const current = call?.advocate_call_sid === null || call?.advocate_call_sid === leg.CallSid
+    if (!call?.bridge_requested_at || call.status !== 'active' || !current) {
       const language = call?.language ?? voice.defaultLanguage
       return twiml(
         reply,
