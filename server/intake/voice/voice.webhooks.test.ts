@@ -758,3 +758,15 @@ describe('recording', () => {
     }
   })
 })
+
+describe('OpenAPI', () => {
+  it('documents the advocates’ voice routes, not the webhooks', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/api/docs/openapi.json' })
+    expect(response.statusCode).toBe(200)
+    const paths = Object.keys(response.json().paths)
+    expect(paths).toEqual(
+      expect.arrayContaining(['/api/intake/voice/number', '/api/intake/voice/{signalId}/interpreter']),
+    )
+    expect(paths.filter((path) => path.startsWith('/webhooks/'))).toEqual([])
+  })
+})
