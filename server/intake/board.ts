@@ -1,36 +1,12 @@
 import { sql } from 'kysely'
+import type { Board } from '../../common/contracts/intake.ts'
 import type { Database } from '../db/database.ts'
-import type { PresenceState } from './intake.tables.ts'
 import { type ChannelGroup, channelGroup, channelGroups } from './signals.ts'
 
-/** What a supervisor watches: queues, advocates, service level, failures. No personal data. */
-export interface Board {
-  at: string
-  queues: { queue: string; waiting: number; oldestEnqueuedAt: string | null; inDanger: number }[]
-  advocates: {
-    staffId: string
-    displayName: string
-    state: PresenceState
-    since: string
-    languages: string[]
-    load: Record<ChannelGroup, number>
-    offered: number
-  }[]
-  /** Per channel since `since` (the last 24 hours): answered within the threshold over all that ended waiting. */
-  serviceLevel: {
-    channel: string
-    offered: number
-    answered: number
-    answeredInTime: number
-    abandoned: number
-    /** Share answered within the threshold, 0–1, or null when nothing was offered. */
-    level: number | null
-    averageAnswerSeconds: number | null
-  }[]
-  thresholdSeconds: number
-  since: string
-  failedDeliveries: number
-}
+export type { Board }
+
+/** The most open conversations the board lists, longest waiting first. */
+const BOARD_CONVERSATIONS = 200
 
 export async function readBoard(
   database: Database,
@@ -39,7 +15,7 @@ export async function readBoard(
 ): Promise<Board> {
   const since = new Date(now.getTime() - 24 * 3600_000)
   const db = database.db
-  const [queues, advocates, loads, levels, failed] = await Promise.all([
+  const [queues, advocates, loads, levels, failed, open] = await Promise.all([
     db
       .selectFrom('intake_signal')
       .select([
@@ -90,6 +66,14 @@ export async function readBoard(
       .where('delivery_status', 'in', ['failed', 'undelivered'])
       .where('received_at', '>=', since)
       .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('intake_signal')
+      .select(['id', 'channel', 'queue', 'status', 'advocate_id', 'in_danger', 'enqueued_at', 'answered_at'])
+      .where('status', 'in', ['queued', 'offered', 'active', 'wrap_up'])
+      .orderBy('in_danger', 'desc')
+      .orderBy('enqueued_at')
+      .limit(BOARD_CONVERSATIONS)
+      .execute(),
   ])
   return {
     at: now.toISOString(),
@@ -125,6 +109,16 @@ export async function readBoard(
       abandoned: row.abandoned,
       level: row.offered > 0 ? row.in_time / row.offered : null,
       averageAnswerSeconds: row.average === null ? null : Math.round(row.average),
+    })),
+    conversations: open.map((row) => ({
+      signalId: row.id,
+      channel: row.channel,
+      queue: row.queue,
+      status: row.status,
+      advocateId: row.advocate_id,
+      inDanger: row.in_danger,
+      enqueuedAt: row.enqueued_at ? new Date(row.enqueued_at).toISOString() : null,
+      answeredAt: row.answered_at ? new Date(row.answered_at).toISOString() : null,
     })),
     thresholdSeconds,
     since: since.toISOString(),

@@ -23,17 +23,20 @@ export interface ConversationDeps {
    * Queues a reply for its channel's provider (SMS, WhatsApp, email) in the caller's transaction.
    * Web chat replies need none: the visitor's socket reads them from the table.
    */
-  queueOutbound?: (
+  queueOutbound: (
     trx: Db,
     message: { messageId: string; signalId: string; channel: Channel; now: Date },
-  ) => Promise<void>
+  ) => Promise<unknown>
 }
+
+/** What every action but a reply needs. */
+type Core = Pick<ConversationDeps, 'database' | 'secrets'>
 
 const moved = (code: 'offer_gone' | 'signal_state') => new AppError(code, 409)
 
 /** Sets an advocate's presence, languages and skills; going away withdraws their pending offers. */
 export async function setPresence(
-  deps: ConversationDeps,
+  deps: Core,
   staffId: string,
   presence: { state: PresenceState; languages: string[]; skills: string[] },
   now = new Date(),
@@ -79,7 +82,7 @@ export async function setPresence(
 
 /** Accepts an open offer made to this advocate; 409 when it has lapsed or gone to someone else. */
 export async function acceptOffer(
-  deps: ConversationDeps,
+  deps: Core,
   audit: AuditContext & { actorId: string },
   offerId: string,
   now = new Date(),
@@ -115,12 +118,7 @@ export async function acceptOffer(
 }
 
 /** Declines an open offer: the signal goes back to its queue, preferably to someone else. */
-export async function declineOffer(
-  deps: ConversationDeps,
-  advocateId: string,
-  offerId: string,
-  now = new Date(),
-) {
+export async function declineOffer(deps: Core, advocateId: string, offerId: string, now = new Date()) {
   await deps.database.db.transaction().execute(async (trx) => {
     const offer = await trx
       .updateTable('intake_offer')
@@ -171,7 +169,7 @@ export async function sendReply(
       receivedAt: now,
       deliveryStatus: viaProvider ? 'queued' : undefined,
     })
-    if (viaProvider && deps.queueOutbound) {
+    if (viaProvider) {
       await deps.queueOutbound(trx, { messageId: message.id, signalId, channel: signal.channel, now })
     }
     return message
@@ -180,7 +178,7 @@ export async function sendReply(
 
 /** Ends the conversation: the signal moves to wrap-up, where it must be classified. */
 export async function endConversation(
-  deps: ConversationDeps,
+  deps: Core,
   audit: AuditContext & { actorId: string },
   signalId: string,
   now = new Date(),
@@ -203,7 +201,7 @@ export async function endConversation(
 
 /** Completes wrap-up: without a classification the signal stays in wrap-up. */
 export async function completeWrapUp(
-  deps: ConversationDeps,
+  deps: Core,
   audit: AuditContext & { actorId: string },
   signalId: string,
   wrapUp: { classification: Classification; note: string | null },
@@ -243,7 +241,7 @@ export async function completeWrapUp(
  * the next advocate reads first. A supervisor may reassign anyone's conversation (`bySupervisor`).
  */
 export async function transferConversation(
-  deps: ConversationDeps,
+  deps: Core,
   audit: AuditContext & { actorId: string },
   signalId: string,
   transfer: {

@@ -1,32 +1,9 @@
+import type { ChatFrame, StaffMessage, VisitorState } from '../../common/contracts/intake.ts'
 import type { Secrets } from '../crypto/secrets.ts'
 import type { Database } from '../db/database.ts'
-import type { MessageDirection, SignalStatus } from './intake.tables.ts'
+import type { SignalStatus } from './intake.tables.ts'
 
-/** Where a conversation stands, as the visitor is told. */
-export type VisitorState = 'waiting' | 'connected' | 'ended'
-
-export type ChatFrame =
-  | {
-      type: 'message'
-      seq: number
-      from: 'visitor' | 'advocate'
-      body: string
-      at: string
-      /** The visitor's own id for a message they sent, so their page matches it with its draft. */
-      clientId: string | null
-    }
-  | { type: 'state'; state: VisitorState }
-
-export interface StaffMessage {
-  seq: number
-  direction: MessageDirection
-  kind: string
-  body: string | null
-  at: string
-  authorId: string | null
-  deliveryStatus: string | null
-  media: { type: string | null; size: number | null }[]
-}
+export type { ChatFrame, StaffMessage, VisitorState }
 
 export function visitorState(status: SignalStatus): VisitorState {
   if (status === 'active') return 'connected'

@@ -1,33 +1,5 @@
+import type { Workspace } from '../../common/contracts/intake.ts'
 import type { Database } from '../db/database.ts'
-import type { Channel, PresenceState, SignalStatus } from './intake.tables.ts'
-
-/** What an advocate's workspace shows: presence, open offers, their conversations, colleagues. */
-export interface Workspace {
-  presence: { state: PresenceState; languages: string[]; skills: string[]; since: string } | null
-  offers: {
-    offerId: string
-    signalId: string
-    channel: Channel
-    language: string
-    preferredLanguage: string | null
-    inDanger: boolean
-    enqueuedAt: string | null
-    expiresAt: string
-  }[]
-  conversations: {
-    id: string
-    channel: Channel
-    status: SignalStatus
-    language: string
-    preferredLanguage: string | null
-    interpreterNeeded: boolean
-    inDanger: boolean
-    answeredAt: string | null
-    lastSeq: number
-    lastMessageAt: string
-  }[]
-  colleagues: { staffId: string; displayName: string; state: PresenceState; languages: string[] }[]
-}
 
 const iso = (value: Date | null) => (value ? new Date(value).toISOString() : null)
 

@@ -1,5 +1,7 @@
 import type { ComponentType } from 'react'
 import type { Permission } from '../../common/permissions.ts'
+import { BoardPage } from './intake/BoardPage.tsx'
+import { WorkspacePage } from './intake/WorkspacePage.tsx'
 import { AuditPage } from './pages/AuditPage.tsx'
 import { DirectoryPage } from './pages/DirectoryPage.tsx'
 import { HomePage } from './pages/HomePage.tsx'
@@ -20,6 +22,13 @@ export interface ConsoleSection {
 
 export const sections: ConsoleSection[] = [
   { path: '/', labelKey: 'nav.home', Page: HomePage },
+  {
+    path: '/workspace',
+    labelKey: 'workspace:nav.workspace',
+    permission: 'intake.handle',
+    Page: WorkspacePage,
+  },
+  { path: '/board', labelKey: 'workspace:nav.board', permission: 'intake.supervise', Page: BoardPage },
   { path: '/directory', labelKey: 'directory:nav.search', permission: 'directory.read', Page: DirectoryPage },
   {
     path: '/verification',

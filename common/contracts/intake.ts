@@ -1,0 +1,104 @@
+/**
+ * What the intake API and its sockets send: the advocate's workspace, the supervisor's board, messages
+ * as staff and visitors see them. Shared by the server and the web apps.
+ */
+
+export type Channel = 'sms' | 'whatsapp' | 'web_chat' | 'web_form' | 'email' | 'voice'
+export type PresenceState = 'available' | 'busy' | 'wrap_up' | 'away'
+export type SignalStatus = 'queued' | 'offered' | 'active' | 'wrap_up' | 'ended' | 'abandoned'
+export type MessageDirection = 'in' | 'out' | 'note'
+export type ChannelGroup = 'voice' | 'messaging' | 'email' | 'form'
+
+/** Where a conversation stands, as the visitor is told. */
+export type VisitorState = 'waiting' | 'connected' | 'ended'
+
+export type ChatFrame =
+  | {
+      type: 'message'
+      seq: number
+      from: 'visitor' | 'advocate'
+      body: string
+      at: string
+      /** The visitor's own id for a message they sent, so their page matches it with its draft. */
+      clientId: string | null
+    }
+  | { type: 'state'; state: VisitorState }
+
+export interface StaffMessage {
+  seq: number
+  direction: MessageDirection
+  kind: string
+  body: string | null
+  at: string
+  authorId: string | null
+  deliveryStatus: string | null
+  media: { type: string | null; size: number | null }[]
+}
+
+/** What an advocate's workspace shows: presence, open offers, their conversations, colleagues. */
+export interface Workspace {
+  presence: { state: PresenceState; languages: string[]; skills: string[]; since: string } | null
+  offers: {
+    offerId: string
+    signalId: string
+    channel: Channel
+    language: string
+    preferredLanguage: string | null
+    inDanger: boolean
+    enqueuedAt: string | null
+    expiresAt: string
+  }[]
+  conversations: {
+    id: string
+    channel: Channel
+    status: SignalStatus
+    language: string
+    preferredLanguage: string | null
+    interpreterNeeded: boolean
+    inDanger: boolean
+    answeredAt: string | null
+    lastSeq: number
+    lastMessageAt: string
+  }[]
+  colleagues: { staffId: string; displayName: string; state: PresenceState; languages: string[] }[]
+}
+
+/** What a supervisor watches: queues, advocates, service level, failures. No personal data. */
+export interface Board {
+  at: string
+  queues: { queue: string; waiting: number; oldestEnqueuedAt: string | null; inDanger: number }[]
+  advocates: {
+    staffId: string
+    displayName: string
+    state: PresenceState
+    since: string
+    languages: string[]
+    load: Record<ChannelGroup, number>
+    offered: number
+  }[]
+  /** Per channel since `since` (the last 24 hours): answered within the threshold over all that ended waiting. */
+  serviceLevel: {
+    channel: string
+    offered: number
+    answered: number
+    answeredInTime: number
+    abandoned: number
+    /** Share answered within the threshold, 0–1, or null when nothing was offered. */
+    level: number | null
+    averageAnswerSeconds: number | null
+  }[]
+  /** Open conversations, for reassignment: ids and times only. */
+  conversations: {
+    signalId: string
+    channel: string
+    queue: string
+    status: string
+    advocateId: string | null
+    inDanger: boolean
+    enqueuedAt: string | null
+    answeredAt: string | null
+  }[]
+  thresholdSeconds: number
+  since: string
+  failedDeliveries: number
+}

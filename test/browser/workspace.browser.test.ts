@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  accessibilityViolations,
+  launchBrowser,
+  newContext,
+  startWebServer,
+  type WebServer,
+} from '../support/browser.ts'
+import { buildStaff, sessionFor } from '../support/factories.ts'
+import { SocketClient } from '../support/sockets.ts'
+
+let server: WebServer
+let browser: Browser
+
+beforeAll(async () => {
+  server = await startWebServer({ RELAIS_OFFER_SECONDS: '120' })
+  browser = await launchBrowser()
+})
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
+
+/** A console tab signed in as a new staff member of this role. */
+async function consoleAs(role: 'advocate' | 'supervisor', locale: string, path: string) {
+  const staff = await buildStaff(server, { role, locale: locale.slice(0, 2) })
+  const session = await sessionFor(server, staff)
+  const context: BrowserContext = await newContext(browser, locale)
+  const { hostname } = new URL(server.url)
+  await context.addCookies([
+    {
+      name: 'relais_session',
+      value: session.cookie.split('=')[1] as string,
+      domain: hostname,
+      path: '/',
+      httpOnly: true,
+      sameSite: 'Strict',
+    },
+  ])
+  const page = await context.newPage()
+  await page.goto(`${server.url}/console${path}`)
+  return { staff, context, page }
+}
+
+async function visitorChat(language: 'en' | 'fr') {
+  const response = await fetch(`${server.url}/api/chat/conversations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ language, safeToChat: 'no' }),
+  })
+  const { conversationId, token } = (await response.json()) as { conversationId: string; token: string }
+  const socket = await SocketClient.open(`${server.url.replace('http', 'ws')}/api/chat/socket`)
+  socket.send({ type: 'hello', conversationId, token, lastSeq: 0 })
+  await socket.next((frame) => frame.type === 'state')
+  return { conversationId, socket }
+}
+
+const heading = (page: Page) => page.getByRole('heading', { level: 1 })
+
+describe('the contact centre in the console', () => {
+  it('an advocate is offered a chat live, answers it with a canned response, ends and classifies it, while the supervisor board follows', async () => {
+    const { page: desk } = await consoleAs('advocate', 'en-CA', '/workspace')
+    await expect.poll(() => heading(desk).textContent()).toBe('Workspace')
+    await expect.poll(() => desk.getByRole('status').first().textContent()).toBe('Live')
+    await desk.getByLabel('Status').selectOption('available')
+    await desk.getByRole('button', { name: 'Save presence' }).click()
+    await expect.poll(() => desk.getByText('Presence saved: Available.').count()).toBe(1)
+    expect(await accessibilityViolations(desk)).toEqual([])
+
+    const { page: board } = await consoleAs('supervisor', 'fr-CA', '/board')
+    await expect.poll(() => heading(board).textContent()).toBe('Tableau en direct')
+    await expect.poll(() => board.getByRole('cell', { name: 'Disponible' }).count()).toBeGreaterThan(0)
+
+    // A visitor who is not safe to chat right now: offered as in danger, with a timer.
+    const visitor = await visitorChat('en')
+    const clientId = randomUUID()
+    visitor.socket.send({ type: 'message', clientId, body: 'I need help, he took my passport' })
+    await visitor.socket.next((frame) => frame.type === 'ack')
+    const offer = desk.locator('.offer')
+    await expect.poll(() => offer.count()).toBe(1)
+    expect(await offer.textContent()).toMatch(/Web chat · English/)
+    expect(await offer.textContent()).toMatch(/In danger now/)
+    expect(await offer.textContent()).toMatch(/seconds left to accept/)
+    expect(await accessibilityViolations(desk)).toEqual([])
+    await desk.screenshot({ path: '/tmp/workspace-offer.png', fullPage: true })
+    // The board shows the conversation as offered, pushed without a reload.
+    await expect.poll(() => board.getByRole('cell', { name: 'Offert' }).count()).toBe(1)
+
+    await offer.getByRole('button', { name: 'Accept' }).click()
+    await expect.poll(() => desk.locator('.bubble.in').first().textContent()).toMatch(/he took my passport/)
+    expect(await desk.getByText('Said they are NOT safe to chat').count()).toBe(1)
+    await expect.poll(() => board.getByRole('cell', { name: 'En cours' }).count()).toBe(1)
+
+    await desk.getByLabel('Canned response').selectOption('safety')
+    expect(await desk.getByLabel('Reply').inputValue()).toMatch(/^Your safety comes first/)
+    await desk.getByRole('button', { name: 'Send', exact: true }).click()
+    const reply = await visitor.socket.next<{ body: string }>(
+      (frame) => frame.type === 'message' && frame.from === 'advocate',
+    )
+    expect(reply.body).toMatch(/^Your safety comes first/)
+    // The visitor's answer appears live in the transcript.
+    visitor.socket.send({ type: 'message', clientId: randomUUID(), body: 'Not now, later tonight' })
+    await expect.poll(() => desk.locator('.bubble.in').last().textContent()).toMatch(/later tonight/)
+    expect(await accessibilityViolations(desk)).toEqual([])
+    await desk.screenshot({ path: '/tmp/workspace-conversation.png', fullPage: true })
+
+    await desk.getByRole('button', { name: 'End conversation' }).click()
+    await expect.poll(() => desk.getByRole('heading', { name: 'Wrap-up' }).count()).toBe(1)
+    await desk.getByRole('button', { name: 'Complete wrap-up' }).click()
+    expect(await desk.getByRole('alert').textContent()).toBe(
+      'Choose a classification before completing the wrap-up.',
+    )
+    expect(await accessibilityViolations(desk)).toEqual([])
+    await desk.getByLabel('Trafficking-related').check()
+    await desk.getByRole('button', { name: 'Complete wrap-up' }).click()
+    await expect.poll(() => desk.getByText('No conversation in progress.').count()).toBe(1)
+    const signal = await server.database.db
+      .selectFrom('intake_signal')
+      .selectAll()
+      .where('id', '=', visitor.conversationId)
+      .executeTakeFirstOrThrow()
+    expect(signal).toMatchObject({ status: 'ended', classification: 'trafficking', in_danger: true })
+
+    await expect.poll(() => board.getByRole('rowheader', { name: 'Clavardage' }).count()).toBeGreaterThan(0)
+    expect(await accessibilityViolations(board)).toEqual([])
+    await board.screenshot({ path: '/tmp/board-fr.png', fullPage: true })
+    visitor.socket.close()
+  })
+})
