@@ -4,6 +4,7 @@ import type { ConversationDeps } from './conversation.service.ts'
 import { registerEmailIntake } from './email/email.intake.ts'
 import { IntakeBus } from './events.ts'
 import { registerFormRoutes } from './form/form.routes.ts'
+import { seedDemoIntake } from './intake.demo.ts'
 import { registerWebhookRoutes } from './intake.webhooks.ts'
 import { registerOutboundRoutes } from './outbound/outbound.routes.ts'
 import { queueOutbound } from './outbound/outbox.ts'
@@ -16,6 +17,7 @@ import { registerWorkspaceRoutes } from './workspace.routes.ts'
 /** Intake: every channel's inbound signals and their messages, stored before they are acknowledged. */
 export const intakeModule: RelaisModule = {
   name: 'intake',
+  seedDemo: seedDemoIntake,
   async registerRoutes(app, deps) {
     // One LISTEN per process; the router and every socket hear the contact centre through it.
     const bus = new IntakeBus()

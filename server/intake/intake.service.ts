@@ -19,6 +19,7 @@ import type {
   MessageProvider,
   WebhookProvider,
 } from './intake.tables.ts'
+import { publish } from './events.ts'
 import { appendMessage, openSignal, type RoutingPolicy } from './signals.ts'
 
 export interface InboundContact {
@@ -204,6 +205,7 @@ export async function recordInboundEvent(
         at: report.at,
         error: report.error,
       })
+      await publish(trx, { type: 'message.delivery', signalId: message.signal_id, messageId: message.id })
     }
     return stored
   })

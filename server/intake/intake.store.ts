@@ -158,7 +158,7 @@ export async function insertMessage(
 export function findOutboundMessage(db: Db, provider: MessageProvider, externalId: string) {
   return db
     .selectFrom('intake_message')
-    .select(['id', 'delivery_status'])
+    .select(['id', 'signal_id', 'delivery_status'])
     .where('provider', '=', provider)
     .where('external_id', '=', externalId)
     .where('direction', '=', 'out')
