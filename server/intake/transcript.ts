@@ -45,6 +45,16 @@ export async function readTranscript(
   return frames
 }
 
+/** A web form's message is stored as its structured answers; staff read its text. */
+function readableBody(kind: string, body: string): string {
+  if (kind !== 'web_form') return body
+  try {
+    return (JSON.parse(body) as { text: string }).text
+  } catch {
+    return body
+  }
+}
+
 /** The staff's view of a conversation after `afterSeq`, notes included. */
 export async function readStaffMessages(
   database: Database,
@@ -74,7 +84,7 @@ export async function readStaffMessages(
     seq: row.seq,
     direction: row.direction,
     kind: row.kind,
-    body: row.body_sealed ? secrets.open(row.body_sealed) : null,
+    body: row.body_sealed ? readableBody(row.kind, secrets.open(row.body_sealed)) : null,
     at: new Date(row.received_at).toISOString(),
     authorId: row.author_id,
     deliveryStatus: row.delivery_status,

@@ -121,6 +121,13 @@ export function registerWorkspaceRoutes(
               .execute()
           : null
       const messages = await readStaffMessages(database, secrets, signal.id)
+      // A web form's answers: how (and whether) the person may be contacted, opened for this read only.
+      const forms = await database.db
+        .selectFrom('intake_form_submission')
+        .select(['reference', 'kind', 'anonymous', 'contact_sealed', 'safe_contact_sealed', 'submitted_at'])
+        .where('signal_id', '=', signal.id)
+        .orderBy('submitted_at')
+        .execute()
       await database.db.transaction().execute((trx) =>
         appendAuditEvent(trx, request.auditContext, {
           action: 'intake.signal.read',
@@ -155,6 +162,16 @@ export function registerWorkspaceRoutes(
               }
             : null,
         messages,
+        forms: forms.map((form) => ({
+          reference: form.reference,
+          kind: form.kind,
+          anonymous: form.anonymous,
+          contact: form.contact_sealed ? (JSON.parse(secrets.open(form.contact_sealed)) as unknown) : null,
+          safeContact: form.safe_contact_sealed
+            ? (JSON.parse(secrets.open(form.safe_contact_sealed)) as unknown)
+            : null,
+          submittedAt: form.submitted_at.toISOString(),
+        })),
       }
     },
   )

@@ -183,6 +183,7 @@ export function BoardPage() {
           </section>
           <section className="panel" aria-labelledby="open-heading">
             <h2 id="open-heading">{t('board.conversations')}</h2>
+            {board.conversations.length === 0 && <p>{t('board.noConversations')}</p>}
             <ScrollRegion label={t('board.conversations')}>
               <table>
                 <thead>

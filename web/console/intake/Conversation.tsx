@@ -24,6 +24,20 @@ interface Detail {
   safeToChat: 'yes' | 'no' | 'unsure' | null
   repeatContact: { earlierSignals: number } | null
   messages: StaffMessage[]
+  forms: FormAnswers[]
+}
+
+interface FormAnswers {
+  reference: string
+  kind: 'concern' | 'help' | 'information'
+  anonymous: boolean
+  contact: { name: string | null; phone: string | null; email: string | null } | null
+  safeContact: {
+    method: string
+    safeTimes: string | null
+    leaveMessage: boolean | null
+    safeWord: string | null
+  } | null
 }
 
 /**
@@ -136,6 +150,9 @@ export function Conversation({
           </li>
         )}
       </ul>
+      {detail.forms.map((form) => (
+        <FormPanel key={form.reference} form={form} />
+      ))}
       <h4>{t('conversation.transcript')}</h4>
       <ol className="transcript" ref={log} aria-live="polite">
         {detail.messages.map((message) => (
@@ -209,6 +226,20 @@ export function Conversation({
               </button>
             </div>
           </form>
+          {detail.channel === 'voice' && (
+            <button
+              type="button"
+              className="secondary"
+              onClick={() =>
+                void act(
+                  () => api.send('POST', `/api/intake/voice/${signalId}/interpreter`),
+                  t('voice.interpreterDone'),
+                )
+              }
+            >
+              {t('voice.interpreter')}
+            </button>
+          )}
           <Transfer
             colleagues={colleagues}
             onTransfer={(transfer) =>
@@ -356,5 +387,39 @@ function WrapUp({
       </div>
       <button type="submit">{t('wrapUp.complete')}</button>
     </form>
+  )
+}
+
+function FormPanel({ form }: { form: FormAnswers }) {
+  const { t } = useTranslation(['workspace', 'form'])
+  const safe = form.safeContact
+  return (
+    <section className="form-answers" aria-label={t('form.heading')}>
+      <h4>{t('form.heading')}</h4>
+      <p>
+        <strong>{t(`form:kind.${form.kind}`)}</strong> — {t('form.reference', { reference: form.reference })}
+      </p>
+      {form.anonymous && <p>{t('form.anonymous')}</p>}
+      {!form.anonymous && !form.contact && <p>{t('form.noContact')}</p>}
+      {form.contact && (
+        <ul>
+          {form.contact.name && <li>{`${t('form:contact.name')}: ${form.contact.name}`}</li>}
+          {form.contact.phone && <li>{`${t('form:contact.phone')}: ${form.contact.phone}`}</li>}
+          {form.contact.email && <li>{`${t('form:contact.email')}: ${form.contact.email}`}</li>}
+        </ul>
+      )}
+      {safe && (
+        <ul>
+          <li>{t('form.method', { method: t(`form:safeContact.${safe.method}`) })}</li>
+          {safe.safeTimes && <li>{t('form.safeTimes', { times: safe.safeTimes })}</li>}
+          {safe.leaveMessage !== null && (
+            <li>
+              {t('form.leaveMessage', { answer: t(`form:safeContact.${safe.leaveMessage ? 'yes' : 'no'}`) })}
+            </li>
+          )}
+          {safe.safeWord && <li>{t('form.safeWord', { word: safe.safeWord })}</li>}
+        </ul>
+      )}
+    </section>
   )
 }

@@ -303,6 +303,54 @@ function PresencePanel({
           {notice}
         </span>
       </form>
+      <VoiceNumber />
     </section>
+  )
+}
+
+/** The number Relais rings when this advocate accepts a call (write-only: it is stored sealed). */
+function VoiceNumber() {
+  const { t } = useTranslation('workspace')
+  const { api } = useConsole()
+  const [number, setNumber] = useState('')
+  const [error, setError] = useState<ApiError | null>(null)
+  const [notice, setNotice] = useState('')
+  const id = useId()
+  const hintId = useId()
+  return (
+    <form
+      className="presence-form"
+      onSubmit={(event) => {
+        event.preventDefault()
+        setError(null)
+        api.send('PUT', '/api/intake/voice/number', { number: number.trim() || null }).then(
+          () => setNotice(t('voice.saved')),
+          (caught) => setError(caught instanceof ApiError ? caught : null),
+        )
+      }}
+    >
+      <div className="field">
+        <label htmlFor={id}>{t('voice.number')}</label>
+        <input
+          id={id}
+          type="tel"
+          autoComplete="tel"
+          value={number}
+          aria-describedby={hintId}
+          aria-invalid={error?.field('number') ? true : undefined}
+          onChange={(event) => setNumber(event.target.value)}
+        />
+        <span id={hintId} className="field-hint">
+          {t('voice.numberHint')}
+        </span>
+        {error?.field('number') && <span className="field-error">{error.field('number')?.message}</span>}
+      </div>
+      <button type="submit" className="secondary">
+        {t('voice.save')}
+      </button>
+      <span aria-live="polite" className="field-hint">
+        {notice}
+      </span>
+    </form>
   )
 }
