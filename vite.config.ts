@@ -2,8 +2,9 @@ import path from 'node:path'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'vite'
 
-// One build, one entry per web app: the public portal (/) and the staff console (/console/).
-// The chat widget joins as a third entry when it exists.
+// One build, one entry per web app: the public portal (/), the staff console (/console/), the
+// provider survey (/survey/), the chat widget (/widget/); and the widget's embed script, a plain
+// script at a fixed address (/widget/embed.js) that other sites include.
 export default defineConfig({
   root: path.resolve(import.meta.dirname, 'web'),
   base: '/',
@@ -19,6 +20,11 @@ export default defineConfig({
         portal: path.resolve(import.meta.dirname, 'web/index.html'),
         console: path.resolve(import.meta.dirname, 'web/console/index.html'),
         survey: path.resolve(import.meta.dirname, 'web/survey/index.html'),
+        widget: path.resolve(import.meta.dirname, 'web/widget/index.html'),
+        embed: path.resolve(import.meta.dirname, 'web/widget/embed.ts'),
+      },
+      output: {
+        entryFileNames: (chunk) => (chunk.name === 'embed' ? 'widget/embed.js' : 'assets/[name]-[hash].js'),
       },
     },
   },

@@ -12,8 +12,9 @@ const escapeAttribute = (value: string) =>
   value.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;').replaceAll('>', '&gt;')
 
 /**
- * Serves the built web apps: the public portal at `/`, the staff console under `/console/`, their
- * assets under `/assets/`. Runtime settings reach the pages as <meta> tags, never inline scripts.
+ * Serves the built web apps: the public portal at `/`, the staff console under `/console/`, the chat
+ * widget at `/widget/` with its embed script, their assets under `/assets/`. Runtime settings reach
+ * the pages as <meta> tags, never inline scripts.
  */
 export async function registerWebApps(app: FastifyInstance, env: Env) {
   const settings = {
@@ -35,6 +36,9 @@ export async function registerWebApps(app: FastifyInstance, env: Env) {
   const portal = page('index.html')
   const consolePage = page('console/index.html')
   const surveyPage = page('survey/index.html')
+  const widgetPage = page('widget/index.html')
+  const embedFile = path.join(webDistDir, 'widget/embed.js')
+  const embedScript = built && existsSync(embedFile) ? readFileSync(embedFile, 'utf8') : undefined
   const sendPage = (reply: FastifyReply, html: string | undefined) => {
     if (!html) throw new AppError('service_unavailable', 503)
     return reply.type('text/html; charset=utf-8').send(html)
@@ -56,6 +60,26 @@ export async function registerWebApps(app: FastifyInstance, env: Env) {
   )
   // The portal's other pages: the same app, which shows the page its address names.
   app.get('/report', { schema: { hide: true } }, (_request, reply) => sendPage(reply, portal))
+  app.get('/chat', { schema: { hide: true } }, (_request, reply) => sendPage(reply, portal))
+  // The chat widget, the one page other sites may frame (see security.ts); /widget/ as for /console/.
+  app.get('/widget', { schema: { hide: true } }, (request, reply) =>
+    request.url.split('?')[0]?.endsWith('/') ? sendPage(reply, widgetPage) : reply.redirect('/widget/'),
+  )
+  // The script other sites include: loaded cross-origin by a plain <script>, so its resource policy
+  // must let any site load it (the route's onSend runs after the shared headers are set).
+  app.get(
+    '/widget/embed.js',
+    {
+      schema: { hide: true },
+      onSend: async (_request, reply) => {
+        reply.header('cross-origin-resource-policy', 'cross-origin')
+      },
+    },
+    (_request, reply) => {
+      if (!embedScript) throw new AppError('service_unavailable', 503)
+      return reply.type('text/javascript; charset=utf-8').send(embedScript)
+    },
+  )
   const faviconFile = path.join(webDistDir, 'favicon.svg')
   const favicon = existsSync(faviconFile) ? readFileSync(faviconFile) : undefined
   app.get('/favicon.svg', { schema: { hide: true } }, (_request, reply) => {

@@ -1,6 +1,7 @@
 import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
 import { createApiClient } from '../shared/api.ts'
+import { Chat } from '../shared/chat/Chat.tsx'
 import { DirectorySearch } from '../shared/directory/DirectorySearch.tsx'
 import { LanguageSwitcher } from '../shared/LanguageSwitcher.tsx'
 import { QuickExit } from '../shared/QuickExit.tsx'
@@ -45,6 +46,7 @@ export function PortalApp() {
           {t('emergency', { number: emergencyNumber() })}
         </p>
         {page === 'report' && <ReportForm api={api} emergencyNumber={emergencyNumber()} />}
+        {page === 'chat' && <Chat api={api} host={window.location.host} />}
         {page === 'home' && (
           <>
             <h1>{t('hero.heading')}</h1>

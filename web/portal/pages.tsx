@@ -3,11 +3,19 @@ import { useTranslation } from 'react-i18next'
 import './pages.css'
 
 /** The portal's pages and their addresses (the server answers each with the portal). */
-export const portalPaths = { home: '/', report: '/report' } as const
+export const portalPaths = { home: '/', report: '/report', chat: '/chat' } as const
 export type PortalPage = keyof typeof portalPaths
 
+/** Each page's name in the navigation (namespace:key). */
+const navLabels: Record<PortalPage, string> = {
+  home: 'form:nav.home',
+  report: 'form:nav.report',
+  chat: 'chat:nav',
+}
+
 function pageAt(pathname: string): PortalPage {
-  return pathname.replace(/\/+$/, '') === portalPaths.report ? 'report' : 'home'
+  const path = pathname.replace(/\/+$/, '') || '/'
+  return (Object.keys(portalPaths) as PortalPage[]).find((page) => portalPaths[page] === path) ?? 'home'
 }
 
 /**
@@ -49,14 +57,14 @@ export function PortalNav({
   return (
     <nav className="portal-nav" aria-label={t('nav.label')}>
       <ul>
-        {(['home', 'report'] as const).map((target) => (
+        {(['home', 'report', 'chat'] as const).map((target) => (
           <li key={target}>
             <a
               href={portalPaths[target]}
               aria-current={page === target ? 'page' : undefined}
               onClick={follow(target)}
             >
-              {t(`nav.${target}`)}
+              {t(navLabels[target])}
             </a>
           </li>
         ))}

@@ -6,15 +6,34 @@ export function quickExitUrl(): string {
   return meta?.content || fallbackUrl
 }
 
+const onLeaving = new Set<() => void>()
+
+/** Adds what must happen as the person leaves (a chat tells the server and forgets); returns the remover. */
+export function onQuickExit(callback: () => void): () => void {
+  onLeaving.add(callback)
+  return () => onLeaving.delete(callback)
+}
+
 /**
- * Leaves at once: the page is blanked before anything else, then the current history entry is
- * replaced by the neutral site, so Back does not return here.
+ * Leaves at once: what registered with `onQuickExit` runs, the page is blanked, then the current
+ * history entry is replaced by the neutral site, so Back does not return here. A page inside a frame
+ * passes its own `navigate`, to take the host page away instead.
  */
-export function quickExit(url = quickExitUrl()) {
+export function quickExit(
+  url = quickExitUrl(),
+  navigate: (target: string) => void = (target) => window.location.replace(target),
+) {
+  for (const callback of onLeaving) {
+    try {
+      callback()
+    } catch {
+      // Leaving matters more than any farewell.
+    }
+  }
   document.title = ''
   document.body.replaceChildren()
   document.documentElement.style.background = '#fff'
-  window.location.replace(url)
+  navigate(url)
 }
 
 /** Calls `onTrigger` when Shift is pressed three times within `windowMs`; returns the remover. */
