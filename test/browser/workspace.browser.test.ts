@@ -128,4 +128,44 @@ describe('the contact centre in the console', () => {
     await board.screenshot({ path: '/tmp/board-fr.png', fullPage: true })
     visitor.socket.close()
   })
+
+  it('in French, a visitor on the portal’s chat page and an advocate in the console talk, both in real browsers', async () => {
+    const { page: desk } = await consoleAs('advocate', 'fr-CA', '/workspace')
+    await expect.poll(() => heading(desk).textContent()).toBe('Poste de travail')
+    await desk.getByLabel('Statut').selectOption('available')
+    await desk.getByRole('button', { name: 'Enregistrer la présence' }).click()
+    await expect.poll(() => desk.getByText('Présence enregistrée : Disponible.').count()).toBe(1)
+
+    const visitorContext = await newContext(browser, 'fr-CA')
+    const visitor = await visitorContext.newPage()
+    await visitor.goto(`${server.url}/chat`)
+    await visitor.getByRole('button', { name: /^Français/ }).click()
+    await visitor.getByRole('button', { name: 'Commencer le clavardage' }).click()
+    await visitor.getByLabel('Votre message').fill('Bonjour, mon patron garde mon passeport')
+    await visitor.keyboard.press('Enter')
+
+    const offer = desk.locator('.offer')
+    await expect.poll(() => offer.count()).toBe(1)
+    expect(await offer.textContent()).toMatch(/Clavardage · Français/)
+    expect(await accessibilityViolations(desk)).toEqual([])
+    await offer.getByRole('button', { name: 'Accepter' }).click()
+    await expect.poll(() => desk.locator('.bubble.in').first().textContent()).toMatch(/garde mon passeport/)
+    await desk.getByLabel('Réponse type').selectOption('confidential')
+    expect(await desk.getByLabel('Réponse', { exact: true }).inputValue()).toMatch(
+      /^Cette conversation est confidentielle/,
+    )
+    await desk.getByRole('button', { name: 'Envoyer', exact: true }).click()
+    await expect
+      .poll(() => visitor.locator('.chat-message .chat-body').allTextContents())
+      .toEqual([
+        'Bonjour, mon patron garde mon passeport',
+        expect.stringMatching(/^Cette conversation est confidentielle/),
+      ])
+    await visitor.getByLabel('Votre message').fill('Merci')
+    await visitor.keyboard.press('Enter')
+    await expect.poll(() => desk.locator('.bubble.in').last().textContent()).toMatch(/Merci/)
+    expect(await accessibilityViolations(desk)).toEqual([])
+    await desk.screenshot({ path: '/tmp/workspace-fr.png', fullPage: true })
+    await visitorContext.close()
+  })
 })
