@@ -133,6 +133,34 @@ export async function declineOffer(deps: Core, advocateId: string, offerId: stri
   })
 }
 
+/** An internal note in the conversation (transfer, wrap-up): never sent to the person. */
+async function appendNote(
+  trx: Db,
+  deps: Core,
+  note: { signalId: string; authorId: string; body: string; kind: 'transfer' | 'wrap_up'; now: Date },
+) {
+  await appendMessage(trx, {
+    signalId: note.signalId,
+    direction: 'note',
+    authorId: note.authorId,
+    bodySealed: deps.secrets.seal(note.body),
+    provider: 'relais',
+    externalId: `relais:${randomUUID()}`,
+    receivedAt: note.now,
+    kind: note.kind,
+  })
+}
+
+/** Withdraws the signal's open offer, if any (it moved on before the advocate answered). */
+async function withdrawOffers(trx: Db, signalId: string, now: Date) {
+  await trx
+    .updateTable('intake_offer')
+    .set({ outcome: 'withdrawn', decided_at: now })
+    .where('signal_id', '=', signalId)
+    .where('outcome', 'is', null)
+    .execute()
+}
+
 /** Locks a signal handled by this advocate (active, or in wrap-up when `allowWrapUp`). */
 async function lockOwnSignal(trx: Db, signalId: string, advocateId: string, statuses: string[]) {
   const signal = await trx
@@ -209,18 +237,14 @@ export async function completeWrapUp(
 ): Promise<void> {
   await deps.database.db.transaction().execute(async (trx) => {
     await lockOwnSignal(trx, signalId, audit.actorId, ['wrap_up'])
-    if (wrapUp.note) {
-      await appendMessage(trx, {
+    if (wrapUp.note)
+      await appendNote(trx, deps, {
         signalId,
-        direction: 'note',
         authorId: audit.actorId,
-        bodySealed: deps.secrets.seal(wrapUp.note),
-        provider: 'relais',
-        externalId: `relais:${randomUUID()}`,
-        receivedAt: now,
+        body: wrapUp.note,
         kind: 'wrap_up',
+        now,
       })
-    }
     await trx
       .updateTable('intake_signal')
       .set({ status: 'ended', classification: wrapUp.classification, wrap_up_ended_at: now })
@@ -272,26 +296,17 @@ export async function transferConversation(
       if (!target) throw invalidField('toAdvocateId', 'unknown_reference')
     }
     if (signal.status === 'offered') {
-      await trx
-        .updateTable('intake_offer')
-        .set({ outcome: 'withdrawn', decided_at: now })
-        .where('signal_id', '=', signalId)
-        .where('outcome', 'is', null)
-        .execute()
+      await withdrawOffers(trx, signalId, now)
     }
     const preferred = transfer.toLanguage ?? signal.preferred_language
-    if (transfer.note) {
-      await appendMessage(trx, {
+    if (transfer.note)
+      await appendNote(trx, deps, {
         signalId,
-        direction: 'note',
         authorId: audit.actorId,
-        bodySealed: deps.secrets.seal(transfer.note),
-        provider: 'relais',
-        externalId: `relais:${randomUUID()}`,
-        receivedAt: now,
+        body: transfer.note,
         kind: 'transfer',
+        now,
       })
-    }
     await trx
       .updateTable('intake_signal')
       .set({
@@ -327,12 +342,7 @@ export async function personLeft(database: Database, signalId: string, now = new
       .executeTakeFirst()
     if (!signal) return
     if (signal.status === 'queued' || signal.status === 'offered') {
-      await trx
-        .updateTable('intake_offer')
-        .set({ outcome: 'withdrawn', decided_at: now })
-        .where('signal_id', '=', signalId)
-        .where('outcome', 'is', null)
-        .execute()
+      await withdrawOffers(trx, signalId, now)
       await trx
         .updateTable('intake_signal')
         .set({ status: 'abandoned', abandoned_at: now, ended_at: now, advocate_id: null })

@@ -51,10 +51,8 @@ export async function seedDemoIntake(context: DemoContext) {
         .execute()
     }
     const policy = { interpreterFallbackSeconds: 60 }
-    for (let index = 0; index < 24; index++) {
-      const language = random.next() < 0.7 ? 'en' : 'fr'
-      const channel = random.pick(channels)
-      const receivedAt = new Date(now - random.int(20, 23 * 60) * 60_000)
+    // Someone reaches the line and writes (or says) their first words.
+    const contact = async (channel: Channel, language: 'en' | 'fr', receivedAt: Date) => {
       const signalId = await openSignal(
         trx,
         { channel, contactId: null, language, receivedAt },
@@ -69,6 +67,13 @@ export async function seedDemoIntake(context: DemoContext) {
         externalId: `demo:${randomUUID()}`,
         receivedAt,
       })
+      return signalId
+    }
+    for (let index = 0; index < 24; index++) {
+      const language = random.next() < 0.7 ? 'en' : 'fr'
+      const channel = random.pick(channels)
+      const receivedAt = new Date(now - random.int(20, 23 * 60) * 60_000)
+      const signalId = await contact(channel, language, receivedAt)
       const abandoned = random.next() < 0.05
       const wait = (channel === 'voice' ? random.int(5, 40) : random.int(10, 70)) * 1000
       await trx
@@ -99,20 +104,7 @@ export async function seedDemoIntake(context: DemoContext) {
     ]
     for (const [channel, language] of waiting) {
       const receivedAt = new Date(now - random.int(1, 4) * 60_000)
-      const signalId = await openSignal(
-        trx,
-        { channel, contactId: null, language, receivedAt },
-        policy,
-        context.audit,
-      )
-      await appendMessage(trx, {
-        signalId,
-        direction: 'in',
-        bodySealed: secrets.seal(random.pick(openings[language])),
-        provider: 'relais',
-        externalId: `demo:${randomUUID()}`,
-        receivedAt,
-      })
+      await contact(channel, language, receivedAt)
     }
   })
   context.report.push(
