@@ -150,16 +150,6 @@ const envSchema = z.object({
     )
     .default('voice=1,messaging=3,email=5,form=5'),
   RELAIS_SERVICE_LEVEL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
-  RELAIS_OFFER_SECONDS: z.coerce.number().int().min(5).max(600).default(30),
-  RELAIS_INTERPRETER_FALLBACK_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
-  RELAIS_CAPACITY: z
-    .string()
-    .regex(
-      /^(voice|messaging|email|form)=[0-9]{1,2}(,(voice|messaging|email|form)=[0-9]{1,2})*$/,
-      'must look like voice=1,messaging=3,email=5,form=5',
-    )
-    .default('voice=1,messaging=3,email=5,form=5'),
-  RELAIS_SERVICE_LEVEL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   RELAIS_FORM_POW_BITS: z.coerce.number().int().min(1).max(28).default(16),
   RELAIS_FORM_PER_ADDRESS: z.coerce.number().int().min(1).max(10000).default(10),
   RELAIS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
