@@ -365,6 +365,7 @@ describe('the visitor’s chat', () => {
     await desk.presence('available')
     const context = await newContext(browser)
     const page = await context.newPage()
+    await page.setViewportSize({ width: 400, height: 640 })
     try {
       await page.goto(`${relais}/widget/`)
       await startChat(page, 'en')

@@ -46,7 +46,12 @@ export function PortalApp() {
           {t('emergency', { number: emergencyNumber() })}
         </p>
         {page === 'report' && <ReportForm api={api} emergencyNumber={emergencyNumber()} />}
-        {page === 'chat' && <Chat api={api} host={window.location.host} />}
+        {page === 'chat' && (
+          <>
+            <h1>{t('chat:heading')}</h1>
+            <Chat api={api} host={window.location.host} heading="h2" />
+          </>
+        )}
         {page === 'home' && (
           <>
             <h1>{t('hero.heading')}</h1>

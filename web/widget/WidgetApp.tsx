@@ -45,7 +45,7 @@ export function WidgetApp() {
   }, [])
   return (
     <div className="widget">
-      <header className="widget-header">
+      <header className={framed ? 'widget-header widget-header-framed' : 'widget-header'}>
         <p className="widget-brand">{t('portal:brand')}</p>
         <button type="button" className="quick-exit" aria-describedby="quick-exit-hint" onClick={leave}>
           {t('portal:quickExit.label')}

@@ -95,19 +95,18 @@ import frText from '../../common/locales/fr/chat.json?raw'
   panel.setAttribute('aria-label', both('frameTitle'))
   launcher.setAttribute('aria-controls', panel.id)
 
-  const bar = styled(document.createElement('div'), {
-    display: 'flex',
-    'justify-content': 'flex-end',
-    background: brand,
-    padding: '0.25rem',
-  })
+  // Over the frame's top-left corner, where the widget leaves room for it in its own bar.
   const close = styled(document.createElement('button'), {
+    position: 'absolute',
+    top: '0.7rem',
+    left: '0.6rem',
+    'z-index': '1',
     font: `700 1.25rem/1 ${font}`,
     color: '#fff',
-    background: 'transparent',
+    background: brand,
     border: '2px solid #fff',
     'border-radius': '6px',
-    padding: '0.2rem 0.55rem',
+    padding: '0.25rem 0.6rem',
     cursor: 'pointer',
   })
   close.type = 'button'
@@ -115,8 +114,7 @@ import frText from '../../common/locales/fr/chat.json?raw'
   close.title = both('close')
   close.textContent = '×'
   withFocusRing(close)
-  bar.append(close)
-  panel.append(bar)
+  panel.append(close)
   root.append(panel, launcher)
   // Without `defer`, in the <head>, the script runs before there is a body to add to.
   if (document.body) document.body.append(root)

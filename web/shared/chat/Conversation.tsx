@@ -114,27 +114,31 @@ export function Conversation({
           </button>
         </div>
       ) : (
-        <form className="chat-composer" onSubmit={submit}>
-          <label htmlFor="chat-message">{t('composer.label')}</label>
-          <textarea
-            id="chat-message"
-            rows={3}
-            maxLength={MAX_MESSAGE_CHARS}
-            aria-describedby="chat-message-hint"
-            value={draft}
-            onChange={(event) => setDraft(event.target.value)}
-            onKeyDown={onKeyDown}
-          />
-          <p id="chat-message-hint" className="field-hint">
-            {t('composer.hint')}
-          </p>
+        <>
+          <form className="chat-composer" onSubmit={submit}>
+            <label htmlFor="chat-message">{t('composer.label')}</label>
+            <div className="chat-compose-row">
+              <textarea
+                id="chat-message"
+                rows={2}
+                maxLength={MAX_MESSAGE_CHARS}
+                aria-describedby="chat-message-hint"
+                value={draft}
+                onChange={(event) => setDraft(event.target.value)}
+                onKeyDown={onKeyDown}
+              />
+              <button type="submit">{t('composer.send')}</button>
+            </div>
+            <p id="chat-message-hint" className="field-hint">
+              {t('composer.hint')}
+            </p>
+          </form>
           <div className="chat-actions">
-            <button type="submit">{t('composer.send')}</button>
             <button type="button" className="secondary" onClick={() => connection.leave()}>
               {t('leave')}
             </button>
           </div>
-        </form>
+        </>
       )}
       <p className="chat-trace">{t('trace', { host })}</p>
     </section>

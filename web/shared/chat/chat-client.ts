@@ -6,7 +6,8 @@ import type { ApiClient } from '../api.ts'
  * the page forgets the conversation. Delivery survives a dropped connection: each message typed gets
  * an id of the page's making and stays in memory until the server acknowledges it; after every
  * (re)connection the page says the last sequence number it has, receives what follows, and sends
- * again whatever was not acknowledged, under the same id, so the server stores it once.
+ * again whatever was not acknowledged, under the same id, so the server stores it once; one message
+ * at a time, so they are stored in the order they were typed.
  */
 
 export type VisitorState = 'waiting' | 'connected' | 'ended'
@@ -106,6 +107,12 @@ export class ChatConnection {
   #socket: WebSocket | null = null
   /** The server answered this socket's hello: messages sent now are read in a known conversation. */
   #ready = false
+  /**
+   * The one message sent and not yet acknowledged on this socket. One at a time: the server may
+   * handle a socket's frames concurrently, and the person's messages must be stored in the order
+   * they were typed.
+   */
+  #inFlight: string | null = null
   #attempt = 0
   #timer: ReturnType<typeof setTimeout> | null = null
   #destroyed = false
@@ -147,7 +154,7 @@ export class ChatConnection {
     }
     this.#drafts.set(draft.clientId, draft)
     this.#changed()
-    if (this.#ready) this.#transmit(draft)
+    this.#pump()
   }
 
   /**
@@ -198,6 +205,7 @@ export class ChatConnection {
     const socket = new WebSocket(this.#socketUrl)
     this.#socket = socket
     this.#ready = false
+    this.#inFlight = null
     const token = this.#token
     // A connection that never becomes ready (packets silently lost) is dropped and tried again.
     const readyTimer = setTimeout(() => {
@@ -229,6 +237,7 @@ export class ChatConnection {
       if (this.#socket !== socket) return
       this.#socket = null
       this.#ready = false
+      this.#inFlight = null
       if (this.#destroyed) return
       // 4401: the server does not know this conversation (any more); trying again cannot help.
       if (event.code === 4401 || this.#state === 'ended') {
@@ -269,7 +278,11 @@ export class ChatConnection {
             status: 'sent',
           })
         }
-        if (frame.clientId) this.#drafts.delete(frame.clientId)
+        if (frame.clientId) {
+          this.#drafts.delete(frame.clientId)
+          if (this.#inFlight === frame.clientId) this.#inFlight = null
+          this.#pump()
+        }
         this.#changed()
         return
       }
@@ -281,13 +294,9 @@ export class ChatConnection {
           this.#everReady = true
           this.#attempt = 0
           this.#connection = 'open'
-          if (frame.state !== 'ended') {
-            for (const draft of this.#drafts.values()) {
-              if (draft.seq === null && !draft.failed) this.#transmit(draft)
-            }
-          }
         }
         if (frame.state === 'ended') this.#failUnacknowledged()
+        else this.#pump()
         this.#changed()
         return
       }
@@ -299,11 +308,14 @@ export class ChatConnection {
         } else if (draft) {
           this.#drafts.delete(frame.clientId)
         }
+        if (this.#inFlight === frame.clientId) this.#inFlight = null
+        this.#pump()
         this.#changed()
         return
       }
       case 'error': {
         if (frame.code === 'conversation_ended') {
+          this.#inFlight = null
           this.#failUnacknowledged()
           this.#changed()
         } else if (frame.code === 'internal_error' || frame.code === 'hello_first') {
@@ -315,9 +327,16 @@ export class ChatConnection {
     }
   }
 
-  #transmit(draft: Draft): void {
+  /** Sends the oldest message not yet acknowledged, if the socket is ready and nothing is in flight. */
+  #pump(): void {
+    if (!this.#ready || this.#inFlight || this.#state === 'ended') return
     if (this.#socket?.readyState !== WebSocket.OPEN) return
-    this.#socket.send(JSON.stringify({ type: 'message', clientId: draft.clientId, body: draft.body }))
+    for (const draft of this.#drafts.values()) {
+      if (draft.seq !== null || draft.failed) continue
+      this.#inFlight = draft.clientId
+      this.#socket.send(JSON.stringify({ type: 'message', clientId: draft.clientId, body: draft.body }))
+      return
+    }
   }
 
   #failUnacknowledged(): void {
