@@ -2,7 +2,11 @@ import { type Kysely, sql } from 'kysely'
 import type { DB } from './schema.ts'
 
 /** The tables that count failures per key for a progressive back-off (same shape in each module). */
-export type ThrottleTable = 'sign_in_throttle' | 'survey_link_throttle' | 'intake_form_throttle' | 'intake_chat_throttle'
+export type ThrottleTable =
+  | 'sign_in_throttle'
+  | 'survey_link_throttle'
+  | 'intake_form_throttle'
+  | 'intake_chat_throttle'
 
 /** Counts one more failure for the key and sets the wait the new count calls for. */
 export async function recordThrottledFailure(

@@ -1,6 +1,7 @@
 import type { AuditContext } from '../audit/audit.store.ts'
 import type { Secrets } from '../crypto/secrets.ts'
 import type { Database } from '../db/database.ts'
+import { publish } from './events.ts'
 import {
   countSenderMessage,
   findOpenSignal,
@@ -19,7 +20,6 @@ import type {
   MessageProvider,
   WebhookProvider,
 } from './intake.tables.ts'
-import { publish } from './events.ts'
 import { appendMessage, openSignal, type RoutingPolicy } from './signals.ts'
 
 export interface InboundContact {

@@ -109,8 +109,8 @@ export function Conversation({
     if (summary?.status && detail && summary.status !== detail.status) void load()
   }, [summary?.status, detail, load])
   useEffect(() => {
-    log.current?.lastElementChild?.scrollIntoView?.({ block: 'nearest' })
-  }, [detail?.messages.length])
+    if (detail) log.current?.lastElementChild?.scrollIntoView?.({ block: 'nearest' })
+  }, [detail])
 
   const act = async (work: () => Promise<unknown>, done?: string) => {
     setError(null)
