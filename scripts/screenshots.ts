@@ -43,6 +43,16 @@ try {
   await shoot('fr-CA', '/', 'portal-fr.png')
   await shoot('en-CA', '/report', 'portal-report-en.png')
   await shoot('fr-CA', '/report', 'portal-report-fr.png')
+  await shoot('fr-CA', '/chat', 'portal-chat-fr.png', async (page) => {
+    await page.getByRole('button', { name: /^Français/ }).click()
+    await page.getByRole('button', { name: 'Commencer le clavardage' }).click()
+    await page.getByLabel('Votre message').waitFor()
+  })
+  await shoot('en-CA', '/widget/', 'widget-en.png', async (page) => {
+    await page.setViewportSize({ width: 400, height: 640 })
+    await page.getByRole('button', { name: /^English/ }).click()
+    await page.getByLabel('Language you would prefer, with an interpreter (optional)').waitFor()
+  })
   await shoot('fr-CA', '/console/', 'console-sign-in-fr.png')
   const signInAsDemo = async (
     page: import('playwright-core').Page,
