@@ -105,6 +105,13 @@ beforeAll(async () => {
   // A site of another origin (and site: localhost, not 127.0.0.1) that embeds the widget.
   hostSite = createHttpServer((request, response) => {
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+    // A site that frames the widget itself, without the embed script.
+    if (request.url === '/bare') {
+      return response.end(
+        `<!doctype html><html lang="en"><title>Bare</title><h1>Bare</h1>` +
+          `<iframe title="Chat" src="${relais}/widget/" width="400" height="600"></iframe></html>`,
+      )
+    }
     response.end(
       `<!doctype html><html lang="en"><head><title>Community centre</title>` +
         `<script src="${relais}/widget/embed.js" defer></script></head>` +
@@ -451,9 +458,8 @@ describe('quick exit from the chat', () => {
     expect(page.url()).toBe(exitUrl)
   }
 
+  /** A conversation no advocate has answered yet (every desk of the other tests is away). */
   async function waitingConversation(page: Page | FrameLocator) {
-    const desk = await advocateDesk(['en'])
-    await desk.presence('away')
     await startChat(page, 'en')
     await expect.poll(() => stateHeading(page)).toBe(words.en.waiting)
     const row = await server.database.db
@@ -501,6 +507,11 @@ describe('quick exit from the chat', () => {
   })
 
   it('embedded in another site, the widget opens in a frame and its quick exit takes the host page away', async () => {
+    // A plain script any site may load across origins.
+    const script = await fetch(`${relais}/widget/embed.js`)
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
+    expect(script.headers.get('cross-origin-resource-policy')).toBe('cross-origin')
+    expect(await script.text()).not.toMatch(/^\s*(import|export)\b/m)
     const context = await newContext(browser)
     const page = await context.newPage()
     const origins = recordOrigins(page)
@@ -591,6 +602,18 @@ describe('quick exit from the chat', () => {
       )
       .toEqual({ title: '', shown: 0 })
     expect(page.url()).toBe(`${hostUrl}/visit`)
+    await context.close()
+  })
+
+  it('framed without the embed script, the widget takes the top page away itself after a click', async () => {
+    const context = await newContext(browser)
+    const page = await context.newPage()
+    await page.goto(`${neutral.url}/before`)
+    const entriesBefore = await page.evaluate(() => history.length)
+    await page.goto(`${hostUrl}/bare`)
+    const frame = page.frameLocator('iframe[title="Chat"]')
+    await frame.getByRole('button', { name: 'Quick exit' }).click()
+    await expectChatGoneFromHistory(page, entriesBefore)
     await context.close()
   })
 

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { createApiClient } from '../shared/api.ts'
 import { Chat } from '../shared/chat/Chat.tsx'
 import { onTripleShift, quickExit, quickExitUrl } from '../shared/quick-exit.ts'
-import { framed, leaveTopWindow, tellHost, visibleHost } from './frame.ts'
+import { framed, leaveTopWindow, listenToHost, tellHost, visibleHost } from './frame.ts'
 
 const leave = () => quickExit(quickExitUrl(), leaveTopWindow)
 
@@ -27,20 +27,13 @@ export function WidgetApp() {
     const onKeyDown = (event: KeyboardEvent) => {
       if (event.key === 'Escape') tellHost({ type: 'relais:close' })
     }
-    // The host page leaving on its own (Shift pressed three times there): the chat ends with it.
-    const onMessage = (event: MessageEvent) => {
-      if (
-        framed &&
-        event.source === window.parent &&
-        (event.data as { type?: unknown })?.type === 'relais:quick-exit'
-      )
-        leave()
-    }
     window.addEventListener('keydown', onKeyDown)
-    window.addEventListener('message', onMessage)
+    // The host page leaving on its own: the chat ends with it, and the page is blanked (not left:
+    // the host takes itself away).
+    const stopListening = listenToHost(() => quickExit(quickExitUrl(), () => undefined))
     return () => {
       window.removeEventListener('keydown', onKeyDown)
-      window.removeEventListener('message', onMessage)
+      stopListening()
     }
   }, [])
   return (

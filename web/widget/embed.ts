@@ -176,8 +176,11 @@ import frText from '../../common/locales/fr/chat.json?raw'
   window.addEventListener('message', (event) => {
     if (event.origin !== relais || !frame || event.source !== frame.contentWindow) return
     const data = event.data as { type?: unknown; url?: unknown; exitUrl?: unknown } | null
-    if (data?.type === 'relais:ready' && isWebAddress(data.exitUrl)) exitUrl = data.exitUrl
-    else if (data?.type === 'relais:close') hide()
+    if (data?.type === 'relais:ready' && isWebAddress(data.exitUrl)) {
+      exitUrl = data.exitUrl
+      // So the widget asks this script to take the page away, rather than trying itself.
+      frame.contentWindow?.postMessage({ type: 'relais:embed' }, relais)
+    } else if (data?.type === 'relais:close') hide()
     else if (data?.type === 'relais:quick-exit' && isWebAddress(data.url)) leave(data.url)
   })
 
@@ -194,7 +197,7 @@ import frText from '../../common/locales/fr/chat.json?raw'
       presses = [...presses.filter((at) => event.timeStamp - at <= 1500), event.timeStamp]
       if (presses.length < 3) return
       // The widget ends the conversation; the page does not wait for it.
-      frame.contentWindow?.postMessage({ type: 'relais:quick-exit' }, relais)
+      frame.contentWindow?.postMessage({ type: 'relais:leave' }, relais)
       leave(exitUrl)
     },
     true,

@@ -1,6 +1,6 @@
 /**
  * The widget's side of the conversation with the embed script on the host page (embed.ts). The
- * messages carry nothing secret: the quick-exit address, and requests to close the panel.
+ * messages carry nothing secret: the quick-exit address, and requests to close the panel or leave.
  */
 
 export const framed = window.top !== window.self
@@ -15,21 +15,43 @@ export function tellHost(message: WidgetMessage) {
   if (framed) window.parent.postMessage(message, '*')
 }
 
+/** The embed script answered: it is there to take its page away. */
+let embedded = false
+
+/**
+ * Listens to the embed script: it announces itself once the widget is ready, and says when its page
+ * is leaving (Shift pressed three times there), for the widget to end the chat with it.
+ */
+export function listenToHost(onHostLeaving: () => void): () => void {
+  const onMessage = (event: MessageEvent) => {
+    if (!framed || event.source !== window.parent) return
+    const type = (event.data as { type?: unknown } | null)?.type
+    if (type === 'relais:embed') embedded = true
+    else if (type === 'relais:leave') onHostLeaving()
+  }
+  window.addEventListener('message', onMessage)
+  return () => window.removeEventListener('message', onMessage)
+}
+
 /**
  * Takes the host page away, not just the frame: the page the person was on is what someone looking
- * over their shoulder sees. The embed script is asked first (a page may always navigate itself);
- * the frame also tries directly, which browsers allow a frame right after a click or key press.
+ * over their shoulder sees. The embed script does it when it is there (a page may always navigate
+ * itself); otherwise the frame tries, which browsers allow a frame right after a click or key press.
+ * Never both, so the page is replaced once.
  */
 export function leaveTopWindow(url: string) {
   if (!framed) {
     window.location.replace(url)
     return
   }
-  tellHost({ type: 'relais:quick-exit', url })
+  if (embedded) {
+    tellHost({ type: 'relais:quick-exit', url })
+    return
+  }
   try {
     window.top?.location.replace(url)
   } catch {
-    // Refused to a frame of another origin: the embed script does it.
+    // Refused to a frame of another origin, and no embed script to ask: the frame stays blank.
   }
 }
 
