@@ -6,4 +6,6 @@ export const limits = {
   displayNameMaxLength: 120,
   totpCodeLength: 6,
   auditPageSize: 100,
+  /** One web chat message, and one advocate's reply. */
+  chatMessageMaxLength: 2000,
 } as const

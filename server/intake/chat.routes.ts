@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { WebSocket } from 'ws'
 import { z } from 'zod'
 import { chatLanguageCodes } from '../../common/languages.ts'
+import { limits } from '../../common/limits.ts'
 import { recordThrottledFailure } from '../db/throttle.ts'
 import type { AppDeps, ZodApp } from '../http/app.ts'
 import { AppError } from '../http/errors.ts'
@@ -19,7 +20,7 @@ import { type ChatFrame, readTranscript } from './transcript.ts'
  * the last sequence number it has, and gets exactly what follows.
  */
 
-export const MAX_CHAT_CHARS = 2000
+export const MAX_CHAT_CHARS = limits.chatMessageMaxLength
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex')
 
@@ -110,6 +111,7 @@ export function registerChatRoutes(app: ZodApp, deps: AppDeps, bus: IntakeBus, p
       let signalId: string | null = null
       let lastSent = 0
       let sending: Promise<void> = Promise.resolve()
+      let handling: Promise<void> = Promise.resolve()
       let unsubscribe: (() => void) | null = null
 
       const send = (
@@ -138,7 +140,10 @@ export function registerChatRoutes(app: ZodApp, deps: AppDeps, bus: IntakeBus, p
           send({ type: 'error', code: 'invalid_frame' })
           return
         }
-        void handle(frame).catch(() => send({ type: 'error', code: 'internal_error' }))
+        // One frame at a time, in arrival order: re-sent messages are stored in the order typed.
+        handling = handling
+          .then(() => handle(frame))
+          .catch(() => send({ type: 'error', code: 'internal_error' }))
       })
       socket.on('close', () => unsubscribe?.())
 

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify'
 import type { WebSocket } from 'ws'
 import { z } from 'zod'
 import { chatLanguageCodes } from '../../common/languages.ts'
+import { limits } from '../../common/limits.ts'
 import { can } from '../../common/permissions.ts'
 import { appendAuditEvent } from '../audit/audit.store.ts'
 import { principalOf } from '../http/access.ts'
@@ -183,7 +184,7 @@ export function registerWorkspaceRoutes(
       schema: {
         tags: ['intake'],
         params: idParams,
-        body: z.object({ body: z.string().trim().min(1).max(2000) }).strict(),
+        body: z.object({ body: z.string().trim().min(1).max(limits.chatMessageMaxLength) }).strict(),
       },
     },
     async (request, reply) => {

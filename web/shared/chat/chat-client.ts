@@ -1,3 +1,4 @@
+import { limits } from '../../../common/limits.ts'
 import type { ApiClient } from '../api.ts'
 
 /**
@@ -15,8 +16,8 @@ export type VisitorState = 'waiting' | 'connected' | 'ended'
 export type Connection = 'connecting' | 'open' | 'reconnecting' | 'closed'
 export type SafeToChat = 'yes' | 'no' | 'unsure'
 
-/** The server's limit on one message (MAX_CHAT_CHARS in server/intake/chat.routes.ts). */
-export const MAX_MESSAGE_CHARS = 2000
+/** The server's limit on one message. */
+export const MAX_MESSAGE_CHARS = limits.chatMessageMaxLength
 
 export interface ChatOpening {
   language: 'en' | 'fr'
