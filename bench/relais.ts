@@ -35,11 +35,15 @@ export async function startPostgres(): Promise<{ url: string; database: Database
   return { url: url.toString(), database }
 }
 
-/** `relais serve` in a process of its own, as in production, with its own CPU time; returns its port. */
+/**
+ * `relais serve` in a process of its own, as in production, with its own CPU time; returns its port.
+ * `env` adds settings of the benchmark's own (a channel's secret, a routing policy).
+ */
 export async function serveInChild(
   databaseUrl: string,
   encryptionKey: string,
   dataDir: string,
+  env: Record<string, string> = {},
 ): Promise<number> {
   const port = await freePort()
   const child: ChildProcess = spawn(process.execPath, ['bin/relais.js', 'serve'], {
@@ -53,6 +57,7 @@ export async function serveInChild(
       RELAIS_ENCRYPTION_KEY: encryptionKey,
       RELAIS_DATA_DIR: dataDir,
       RELAIS_LOG_LEVEL: LOG_LEVEL,
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
