@@ -13,8 +13,8 @@ import {
   type StoredProtocol,
 } from './catalogue.ts'
 
-const dataDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'data')
-const ontario = () => JSON.parse(readFileSync(path.join(dataDir, 'ca-on.v1.json'), 'utf8'))
+const shippedDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'shipped')
+const ontario = () => JSON.parse(readFileSync(path.join(shippedDir, 'ca-on.v1.json'), 'utf8'))
 
 function folderWith(files: Record<string, unknown>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'relais-protocols-'))

@@ -4,13 +4,13 @@ import { fileURLToPath } from 'node:url'
 import type { z } from 'zod'
 import { type ProtocolDocument, protocolDocument } from '../../../common/contracts/escalations.ts'
 
-/** A protocol version as Relais knows it: shipped as a file in `data/`, or added by an admin. */
+/** A protocol version as Relais knows it: shipped as a file in `shipped/`, or added by an admin. */
 export interface StoredProtocol {
   document: ProtocolDocument
   source: 'shipped' | 'admin'
 }
 
-const dataDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'data')
+const shippedDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'shipped')
 const FILE_NAME = /^([a-z]{2}-[a-z]{2})\.v(\d+)\.json$/
 
 export class ProtocolFileError extends Error {}
@@ -27,7 +27,7 @@ export function describeIssues(issues: z.core.$ZodIssue[]): string {
  * Reads and validates every shipped protocol. A file that does not match the schema, or whose name
  * disagrees with its id and version, stops the server at start rather than mislead an advocate later.
  */
-export function loadShippedProtocols(dir = dataDir): ProtocolDocument[] {
+export function loadShippedProtocols(dir = shippedDir): ProtocolDocument[] {
   const documents: ProtocolDocument[] = []
   for (const file of readdirSync(dir).sort()) {
     if (!file.endsWith('.json')) continue
