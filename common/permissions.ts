@@ -25,6 +25,16 @@ export const permissions = {
     history: ['advocate', 'supervisor'],
     supervise: ['supervisor'],
   },
+  // Cases. Which cases a reader reaches is also written into every query (server/cases/cases.policy.ts):
+  // advocates those they worked on or were assigned, supervisors all, admins only those they opened by
+  // break-the-glass with a written reason. Analysts and directory managers reach none.
+  case: {
+    read: ['advocate', 'supervisor', 'admin'],
+    manage: ['advocate', 'supervisor'],
+    supervise: ['supervisor'],
+    export: ['supervisor'],
+    break_glass: ['admin'],
+  },
 } as const satisfies Record<string, Record<string, readonly Role[]>>
 
 export type Entity = keyof typeof permissions

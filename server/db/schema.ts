@@ -1,4 +1,6 @@
 import type { AuditTables } from '../audit/audit.tables.ts'
+import type { CasesTables } from '../cases/cases.tables.ts'
+import type { EscalationTables } from '../cases/protocols/escalations.tables.ts'
 import type { DirectoryTables } from '../directory/directory.tables.ts'
 import type { IdentityTables } from '../identity/identity.tables.ts'
 import type { EmailTables } from '../intake/email/email.tables.ts'
@@ -16,4 +18,6 @@ export interface DB
     IntakeTables,
     EmailTables,
     FormTables,
-    VoiceTables {}
+    VoiceTables,
+    CasesTables,
+    EscalationTables {}
