@@ -4,6 +4,7 @@
 // baseline measured in the same run: plain inserts, a bare WebSocket relay, a NOTIFY/LISTEN round trip.
 import { defineBenchmark, type Row } from './harness.ts'
 import { chatLatency } from './intake/chat.ts'
+import { offerLatency } from './intake/offers.ts'
 import { webhookThroughput } from './intake/webhooks.ts'
 
 type Part = () => Promise<{ rows: Row[]; notes: string[] } | null>
@@ -11,6 +12,7 @@ type Part = () => Promise<{ rows: Row[]; notes: string[] } | null>
 const parts: Record<string, Part> = {
   webhooks: webhookThroughput,
   chat: chatLatency,
+  offers: offerLatency,
 }
 
 /** BENCH_INTAKE names the parts to run (comma-separated); all by default. */
