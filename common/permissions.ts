@@ -35,6 +35,9 @@ export const permissions = {
     export: ['supervisor'],
     break_glass: ['admin'],
   },
+  // Escalation protocols (versioned data per province or territory) are configured by an admin;
+  // escalations themselves are case work (case.manage), reviewed under case.supervise.
+  escalation: { configure: ['admin'] },
 } as const satisfies Record<string, Record<string, readonly Role[]>>
 
 export type Entity = keyof typeof permissions
