@@ -28,27 +28,50 @@ interface Arrivals extends Latency {
   early: number
 }
 
-const row = (label: string, result: Latency, lost = 0): Row => ({
+/** Samples a p99 needs to mean something: the measurement runs past its duration until it has them. */
+const MIN_SAMPLES = 200
+/** However slow, a measurement stops after this long. */
+const MAX_MS = 60_000
+
+interface Sequence {
+  latencies: number[]
+  perSecond: number
+}
+
+const row = (label: string, result: Latency, perSecond: number, lost = 0): Row => ({
   measurement: label,
   conns: 1,
   samples: result.samples,
   errors: lost,
-  'per s': result.samples > 0 ? round(1000 / (result.p50 || 1), 0) : 0,
+  'per s': round(perSecond, 0),
   'p50 ms': result.p50,
   'p99 ms': result.p99,
   'max ms': result.max,
 })
 
-/** Runs `once` one at a time: WARMUP unrecorded, then for the duration (or up to `limit` samples). */
-async function sequential(once: () => Promise<number>, limit: number): Promise<number[]> {
+/**
+ * Runs `once` one at a time: WARMUP unrecorded, then for the duration and at least MIN_SAMPLES times
+ * (at most `limit`, and never past MAX_MS).
+ */
+async function sequential(once: () => Promise<number>, limit: number): Promise<Sequence> {
   for (let i = 0; i < WARMUP; i += 1) await once()
   const latencies: number[] = []
-  const deadline = performance.now() + settings.durationMs
-  while (performance.now() < deadline && latencies.length < limit) latencies.push(await once())
-  return latencies
+  const started = performance.now()
+  const due = started + settings.durationMs
+  const stop = started + MAX_MS
+  for (;;) {
+    const now = performance.now()
+    if (latencies.length >= limit || now >= stop) break
+    if (now >= due && latencies.length >= MIN_SAMPLES) break
+    latencies.push(await once())
+  }
+  return { latencies, perSecond: latencies.length / ((performance.now() - started) / 1000) }
 }
 
-async function offersThroughRelais(): Promise<{ result: Arrivals & { lost: number }; url: string } | null> {
+async function offersThroughRelais(): Promise<{
+  result: Arrivals & { lost: number; perSecond: number }
+  url: string
+} | null> {
   const deployment = await deploy({
     RELAIS_TRUST_PROXY: 'true',
     RELAIS_CAPACITY: `messaging=${CAPACITY}`,
@@ -102,19 +125,20 @@ async function offersThroughRelais(): Promise<{ result: Arrivals & { lost: numbe
     if (offered < arrived) early += 1
     return Math.max(0, offered - arrived)
   }
-  const latencies = await sequential(once, ADVOCATES * CAPACITY - WARMUP)
+  const { latencies, perSecond } = await sequential(once, ADVOCATES * CAPACITY - WARMUP)
   return {
     url: deployment.url,
     result: {
       label: 'offer: chat opened → offer frame on a console (Relais)',
       early,
       lost,
+      perSecond,
       ...latencyOf(latencies.filter((value) => !Number.isNaN(value))),
     },
   }
 }
 
-async function notifyRoundTrip(url: string): Promise<Latency> {
+async function notifyRoundTrip(url: string): Promise<Latency & { perSecond: number }> {
   const listener = new pg.Client({ connectionString: url })
   const notifier = new pg.Client({ connectionString: url })
   await Promise.all([listener.connect(), notifier.connect()])
@@ -138,7 +162,8 @@ async function notifyRoundTrip(url: string): Promise<Latency> {
     await heard
     return performance.now() - started
   }
-  return latencyOf(await sequential(once, Number.POSITIVE_INFINITY))
+  const { latencies, perSecond } = await sequential(once, Number.POSITIVE_INFINITY)
+  return { ...latencyOf(latencies), perSecond }
 }
 
 export async function offerLatency(): Promise<{ rows: Row[]; notes: string[] } | null> {
@@ -149,10 +174,13 @@ export async function offerLatency(): Promise<{ rows: Row[]; notes: string[] } |
   const baseline = await notifyRoundTrip(deployed.url)
   const meets = relais.p99 < 100 && relais.lost === 0
   return {
-    rows: [row(relais.label, relais, relais.lost), row('baseline: pg NOTIFY → LISTEN round trip', baseline)],
+    rows: [
+      row(relais.label, relais, relais.perSecond, relais.lost),
+      row('baseline: pg NOTIFY → LISTEN round trip', baseline, baseline.perSecond),
+    ],
     notes: [
       `offers: p99 ${relais.p99} ms from a chat's arrival to its offer on a console socket (target under 100 ms: ${meets ? 'met' : 'MISSED'}), against ${baseline.p99} ms for a bare NOTIFY → LISTEN round trip (p50 ${relais.p50} against ${baseline.p50} ms)`,
-      `offers: ${ADVOCATES} advocates available, one console socket each, room for ${CAPACITY} offers each; one arrival at a time, the next once the last was offered (${WARMUP} unrecorded first); ${relais.early} offer(s) reached a console before the visitor's POST returned (counted as 0 ms); 'per s' is 1000 / p50`,
+      `offers: ${ADVOCATES} advocates available, one console socket each, room for ${CAPACITY} offers each; one arrival at a time, the next once the last was offered (${WARMUP} unrecorded first, then at least ${MIN_SAMPLES}); ${relais.early} offer(s) reached a console before the visitor's POST returned (counted as 0 ms)`,
     ],
   }
 }
