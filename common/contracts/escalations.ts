@@ -169,8 +169,9 @@ export type Outcome = (typeof outcomes)[number]
 const uuid = z.uuid()
 const note = z.string().trim().min(1).max(2000)
 
-export const caseIdParams = z.strictObject({ caseId: uuid })
-export const escalationParams = z.strictObject({ caseId: uuid, escalationId: uuid })
+// `id` is the case, as on every /api/cases/:id route.
+export const escalationCaseParams = z.strictObject({ id: uuid })
+export const escalationParams = z.strictObject({ id: uuid, escalationId: uuid })
 
 const flag = z.enum(['true', 'false']).transform((value) => value === 'true')
 

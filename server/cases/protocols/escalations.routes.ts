@@ -6,8 +6,8 @@ import {
   agenciesQuery,
   cancelRequest,
   caseAgencies,
-  caseIdParams,
   completeStepRequest,
+  escalationCaseParams,
   escalationList,
   escalationParams,
   escalationView,
@@ -61,75 +61,75 @@ export function registerEscalationRoutes(
   const tags = ['escalations']
 
   app.get(
-    '/api/cases/:caseId/escalations/evaluation',
+    '/api/cases/:id/escalations/evaluation',
     {
       config: staff('case.read'),
       schema: {
         tags,
         summary: 'What the protocol in force asks for this case now: required, allowed or refused, and why',
-        params: caseIdParams,
+        params: escalationCaseParams,
         querystring: evaluationQuery,
         response: { 200: evaluationResponse, ...errors },
       },
     },
     async (request) =>
-      escalations.evaluate(actorOf(request), request.params.caseId, {
+      escalations.evaluate(actorOf(request), request.params.id, {
         consent: request.query.consent,
         imminentDanger: request.query.imminentDanger,
       }),
   )
 
   app.get(
-    '/api/cases/:caseId/escalations/agencies',
+    '/api/cases/:id/escalations/agencies',
     {
       config: staff('case.manage'),
       schema: {
         tags,
         summary: 'The agencies responsible for the case’s place that an escalation of this kind goes to',
-        params: caseIdParams,
+        params: escalationCaseParams,
         querystring: agenciesQuery,
         response: { 200: caseAgencies, ...errors },
       },
     },
-    async (request) => escalations.agencies(actorOf(request), request.params.caseId, request.query.kind),
+    async (request) => escalations.agencies(actorOf(request), request.params.id, request.query.kind),
   )
 
   app.get(
-    '/api/cases/:caseId/escalations',
+    '/api/cases/:id/escalations',
     {
       config: staff('case.read'),
       schema: {
         tags,
         summary: 'The case’s escalations with their steps, oldest first',
-        params: caseIdParams,
+        params: escalationCaseParams,
         querystring: langQuery,
         response: { 200: escalationList, ...errors },
       },
     },
-    async (request) => ({ escalations: await escalations.list(actorOf(request), request.params.caseId) }),
+    async (request) => ({ escalations: await escalations.list(actorOf(request), request.params.id) }),
   )
 
   app.post(
-    '/api/cases/:caseId/escalations',
+    '/api/cases/:id/escalations',
     {
       config: staff('case.manage'),
       schema: {
         tags,
         summary: 'Start an escalation under the protocol in force where the case happens',
-        params: caseIdParams,
+        params: escalationCaseParams,
         querystring: langQuery,
         body: startEscalationRequest,
         response: { 201: escalationView, ...errors },
       },
     },
     async (request, reply) => {
-      const started = await escalations.start(actorOf(request), request.params.caseId, request.body)
+      const started = await escalations.start(actorOf(request), request.params.id, request.body)
       return reply.code(201).send(started)
     },
   )
 
   app.post(
-    '/api/cases/:caseId/escalations/:escalationId/steps',
+    '/api/cases/:id/escalations/:escalationId/steps',
     {
       config: staff('case.manage'),
       schema: {
@@ -144,14 +144,14 @@ export function registerEscalationRoutes(
     async (request) =>
       escalations.completeStep(
         actorOf(request),
-        request.params.caseId,
+        request.params.id,
         request.params.escalationId,
         request.body,
       ),
   )
 
   app.post(
-    '/api/cases/:caseId/escalations/:escalationId/outcome',
+    '/api/cases/:id/escalations/:escalationId/outcome',
     {
       config: staff('case.manage'),
       schema: {
@@ -166,14 +166,14 @@ export function registerEscalationRoutes(
     async (request) =>
       escalations.recordOutcome(
         actorOf(request),
-        request.params.caseId,
+        request.params.id,
         request.params.escalationId,
         request.body,
       ),
   )
 
   app.post(
-    '/api/cases/:caseId/escalations/:escalationId/cancel',
+    '/api/cases/:id/escalations/:escalationId/cancel',
     {
       config: staff('case.manage'),
       schema: {
@@ -188,14 +188,14 @@ export function registerEscalationRoutes(
     async (request) =>
       escalations.cancel(
         actorOf(request),
-        request.params.caseId,
+        request.params.id,
         request.params.escalationId,
         request.body.reason,
       ),
   )
 
   app.post(
-    '/api/cases/:caseId/escalations/:escalationId/review',
+    '/api/cases/:id/escalations/:escalationId/review',
     {
       config: staff('case.supervise'),
       schema: {
@@ -208,7 +208,7 @@ export function registerEscalationRoutes(
       },
     },
     async (request) =>
-      escalations.review(actorOf(request), request.params.caseId, request.params.escalationId, request.body),
+      escalations.review(actorOf(request), request.params.id, request.params.escalationId, request.body),
   )
 
   app.get(
