@@ -1,4 +1,5 @@
 import { auditModule } from './audit/audit.module.ts'
+import { casesModule } from './cases/cases.module.ts'
 import type { DemoContext } from './demo/demo.ts'
 import { directoryModule } from './directory/directory.module.ts'
 import type { AppDeps, ZodApp } from './http/app.ts'
@@ -23,4 +24,5 @@ export const modules: RelaisModule[] = [
   directoryModule,
   surveyModule,
   intakeModule,
+  casesModule,
 ]

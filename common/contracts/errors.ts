@@ -25,6 +25,8 @@ export const apiErrorCodes = [
   'mail_not_configured',
   'offer_gone',
   'signal_state',
+  'case_closed',
+  'case_close_blocked',
 ] as const
 export type ApiErrorCode = (typeof apiErrorCodes)[number]
 
