@@ -89,13 +89,25 @@ export class Router {
 
   async #rounds(): Promise<void> {
     try {
-      await expireOffers(this.#database.db, new Date())
-      for (let offered = 0; offered < 1000; offered++) {
-        if (this.#stopped) return
-        const outcome = await this.#offerOne()
-        if (outcome === 'none') break
+      const now = new Date()
+      const floor = await readFloor(this.#database.db, now)
+      if (floor.nextExpiry && floor.nextExpiry <= now) await expireOffers(this.#database.db, now)
+      let offered = 0
+      // Nobody available: nothing to pair, whatever is waiting (the next presence change kicks again).
+      if (floor.anyoneAvailable) {
+        for (let round = 0; round < 1000; round++) {
+          if (this.#stopped) return
+          const outcome = await this.#offerOne()
+          if (outcome === 'none') break
+          if (outcome === 'offered') offered += 1
+        }
       }
-      await this.#scheduleWake()
+      const times = [
+        floor.nextExpiry && floor.nextExpiry > now ? floor.nextExpiry : null,
+        floor.nextFallback,
+        offered > 0 ? new Date(now.getTime() + this.#policy.offerSeconds * 1000) : null,
+      ].filter((at): at is Date => at !== null)
+      if (times.length > 0) this.#schedule(new Date(Math.min(...times.map((at) => at.getTime()))))
     } catch (error) {
       if (this.#stopped) return
       // The database is unreachable or busy: try again shortly, rather than lose the round.
@@ -170,30 +182,6 @@ export class Router {
     })
   }
 
-  /** One timer for the next moment something becomes due: an offer's expiry or a fallback. */
-  async #scheduleWake(): Promise<void> {
-    const db = this.#database.db
-    const now = new Date()
-    const [offer, fallback] = await Promise.all([
-      db
-        .selectFrom('intake_offer')
-        .select((eb) => eb.fn.min('expires_at').as('at'))
-        .where('outcome', 'is', null)
-        .executeTakeFirst(),
-      db
-        .selectFrom('intake_signal')
-        .select((eb) => eb.fn.min('fallback_at').as('at'))
-        .where('status', '=', 'queued')
-        .where('fallback_at', '>', now)
-        .executeTakeFirst(),
-    ])
-    const times = [offer?.at, fallback?.at]
-      .filter((at): at is Date => at !== null && at !== undefined)
-      .map((at) => new Date(at))
-    if (times.length === 0) return
-    this.#schedule(new Date(Math.min(...times.map((at) => at.getTime()))))
-  }
-
   #schedule(at: Date): void {
     if (this.#stopped) return
     if (this.#timer) clearTimeout(this.#timer)
@@ -203,6 +191,30 @@ export class Router {
       this.kick()
     }, delay)
     this.#timer.unref()
+  }
+}
+
+/**
+ * What a round needs to know first, in one statement: when the next open offer lapses, when the next
+ * waiting signal reaches its interpreter fallback, and whether anyone is available at all.
+ */
+async function readFloor(db: Db, now: Date) {
+  const result = await sql<{
+    next_expiry: Date | null
+    next_fallback: Date | null
+    anyone_available: boolean
+  }>`
+    select
+      (select min(expires_at) from intake_offer where outcome is null) as next_expiry,
+      (select min(fallback_at) from intake_signal where status = 'queued' and fallback_at > ${now}) as next_fallback,
+      exists (select 1 from intake_presence where state = 'available') as anyone_available
+  `.execute(db)
+  const row = result.rows[0]
+  const date = (value: Date | string | null | undefined) => (value ? new Date(value) : null)
+  return {
+    nextExpiry: date(row?.next_expiry),
+    nextFallback: date(row?.next_fallback),
+    anyoneAvailable: row?.anyone_available === true,
   }
 }
 

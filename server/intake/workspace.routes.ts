@@ -323,6 +323,7 @@ function openConsoleSocket(socket: WebSocket, principal: Principal, deps: AppDep
   const supervisor = can(principal.role, 'intake.supervise')
   // The signals this tab is told the messages of: its advocate's, refreshed with each workspace read.
   const mine = new Set<string>()
+  const offered = new Set<string>()
   let workspaceDue = true
   let boardDue = supervisor
   let flushing: Promise<void> | null = null
@@ -337,7 +338,9 @@ function openConsoleSocket(socket: WebSocket, principal: Principal, deps: AppDep
           workspaceDue = false
           const workspace = await readWorkspace(database, principal.userId)
           mine.clear()
+          offered.clear()
           for (const item of workspace.conversations) mine.add(item.id)
+          for (const offer of workspace.offers) offered.add(offer.signalId)
           send({ type: 'workspace', workspace })
         }
         if (boardDue) {
@@ -351,6 +354,17 @@ function openConsoleSocket(socket: WebSocket, principal: Principal, deps: AppDep
         flushing = null
       })
   }
+  // A workspace read is due only for what changes it: an offer to this advocate, a signal it shows,
+  // anyone's presence (the colleagues list). While a read is on its way, any signal event counts, since
+  // the read may have missed it.
+  const concernsMe = (event: IntakeEvent): boolean => {
+    if (event.type === 'offer.created') return event.advocateId === principal.userId
+    if (event.type === 'presence.changed') return true
+    if (event.type === 'signal.queued' || event.type === 'signal.changed') {
+      return flushing !== null || mine.has(event.signalId) || offered.has(event.signalId)
+    }
+    return false
+  }
   const unsubscribe = bus.subscribe((event: IntakeEvent) => {
     if (event.type === 'message.created') {
       if (!mine.has(event.signalId)) return
@@ -363,8 +377,8 @@ function openConsoleSocket(socket: WebSocket, principal: Principal, deps: AppDep
     if (event.type === 'message.delivery') {
       if (mine.has(event.signalId)) send({ type: 'delivery', signalId: event.signalId })
       boardDue = supervisor
-    } else {
-      workspaceDue = true
+    } else if (event.type !== 'outbound.queued') {
+      workspaceDue ||= concernsMe(event)
       boardDue = supervisor
     }
     flush()
