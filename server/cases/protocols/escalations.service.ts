@@ -21,6 +21,7 @@ import { findResponsibleAgencies } from '../../directory/directory.search.ts'
 import { AppError, conflict, notFound } from '../../http/errors.ts'
 import type { Translator } from '../../http/i18n.ts'
 import type { Principal } from '../../identity/identity.service.ts'
+import { recordWorker, updateCase } from '../cases.store.ts'
 import { type CaseFacts, loadCaseFacts } from './case-facts.ts'
 import {
   nationalBounds,
@@ -44,6 +45,7 @@ import {
   insertEscalation,
   insertProtocol,
   insertStep,
+  lockCase,
   lockEscalation,
   pendingReviewRows,
   protocolRowExists,
@@ -234,6 +236,31 @@ export function createEscalationService(deps: EscalationDeps) {
     })
   }
 
+  /**
+   * A change to a case's escalations, made like any change to the case: the case row locked first
+   * (so it is serial with closing the case, whose check reads the escalations), refused on a closed
+   * case with the field `closedPath` (unless null), then the case touched and the worker recorded.
+   */
+  function onCaseChange<T>(
+    actor: Actor,
+    caseId: string,
+    closedPath: string | null,
+    work: (trx: Db, facts: CaseFacts, at: Date) => Promise<T>,
+  ) {
+    return database.db.transaction().execute(async (trx) => {
+      if (!(await deps.canSeeCase(trx, actor.principal, caseId))) throw notFound('case')
+      await lockCase(trx, caseId)
+      const facts = await loadCaseFacts(trx, caseId)
+      if (!facts) throw notFound('case')
+      if (closedPath && facts.status !== 'open') throw conflict([field(closedPath, 'case_closed')])
+      const at = now()
+      const result = await work(trx, facts, at)
+      await updateCase(trx, caseId, { updated_at: at, last_worked_at: at })
+      await recordWorker(trx, caseId, actor.principal.userId, 'worked', at)
+      return result
+    })
+  }
+
   const languageOf = (actor: Actor) => dataLanguage(actor.locale, actor.lang)
 
   async function view(trx: Db, actor: Actor, caseId: string, escalationId: string): Promise<EscalationView> {
@@ -364,10 +391,8 @@ export function createEscalationService(deps: EscalationDeps) {
      */
     async start(actor: Actor, caseId: string, body: z.infer<typeof startEscalationRequest>) {
       return onUniqueViolation(field('kind', 'escalation_in_progress'), () =>
-        onCase(actor, caseId, async (trx, facts) => {
-          if (facts.status !== 'open') throw conflict([field('kind', 'case_closed')])
+        onCaseChange(actor, caseId, 'kind', async (trx, facts, at) => {
           const protocols = await allProtocols(trx)
-          const at = now()
           const protocol = protocolInForce(protocols, facts.province, dayOf(at))
           if (!protocol) throw conflict([field('kind', 'jurisdiction_unknown')])
 
@@ -453,7 +478,7 @@ export function createEscalationService(deps: EscalationDeps) {
       escalationId: string,
       body: z.infer<typeof completeStepRequest>,
     ) {
-      return onCase(actor, caseId, async (trx, facts) => {
+      return onCaseChange(actor, caseId, 'stepId', async (trx, facts, at) => {
         const row = await locked(trx, caseId, escalationId)
         if (row.status !== 'in_progress') throw conflict([field('stepId', 'escalation_closed')])
         const { rule } = await protocolOf(trx, row)
@@ -474,7 +499,6 @@ export function createEscalationService(deps: EscalationDeps) {
         const missing = requiredStepFields[step.action].filter((key) => body[key] === undefined)
         if (missing.length > 0) throw invalid(missing.map((key) => field(key, 'required')))
 
-        const at = now()
         const changes: Parameters<typeof updateEscalation>[2] = { next_step: position + 1, updated_at: at }
         const details: Record<string, unknown> = { caseId, step: step.id, position, action: step.action }
         if (step.action === 'share') {
@@ -532,13 +556,12 @@ export function createEscalationService(deps: EscalationDeps) {
       escalationId: string,
       body: { outcome: Outcome; note?: string },
     ) {
-      return onCase(actor, caseId, async (trx) => {
+      return onCaseChange(actor, caseId, 'outcome', async (trx, _facts, at) => {
         const row = await locked(trx, caseId, escalationId)
         if (row.status !== 'in_progress') throw conflict([field('outcome', 'escalation_closed')])
         const { rule } = await protocolOf(trx, row)
         if (row.next_step < rule.steps.length)
           throw conflict([field('outcome', 'steps_incomplete', { expected: rule.steps[row.next_step]!.id })])
-        const at = now()
         await updateEscalation(trx, row.id, {
           status: 'completed',
           outcome: body.outcome,
@@ -560,10 +583,9 @@ export function createEscalationService(deps: EscalationDeps) {
 
     /** Cancels an escalation in progress (started by mistake, or overtaken), with a reason. */
     async cancel(actor: Actor, caseId: string, escalationId: string, reason: string) {
-      return onCase(actor, caseId, async (trx) => {
+      return onCaseChange(actor, caseId, 'reason', async (trx, _facts, at) => {
         const row = await locked(trx, caseId, escalationId)
         if (row.status !== 'in_progress') throw conflict([field('reason', 'escalation_closed')])
-        const at = now()
         await updateEscalation(trx, row.id, {
           status: 'cancelled',
           cancelled_by: actor.principal.userId,
@@ -591,31 +613,35 @@ export function createEscalationService(deps: EscalationDeps) {
       escalationId: string,
       body: { decision: 'approved' | 'returned'; note?: string },
     ) {
-      return onCase(actor, caseId, async (trx) => {
-        const row = await locked(trx, caseId, escalationId)
-        if (row.review_status !== 'pending') throw conflict([field('decision', 'review_not_pending')])
-        if (row.started_by === actor.principal.userId || row.completed_by === actor.principal.userId)
-          throw conflict([field('decision', 'own_escalation')])
-        if (body.decision === 'returned' && !body.note) throw invalid([field('note', 'required')])
-        const at = now()
-        await updateEscalation(trx, row.id, {
-          review_status: body.decision,
-          reviewed_by: actor.principal.userId,
-          reviewed_at: at,
-          review_note_sealed: seal(body.note),
-          updated_at: at,
-          ...(body.decision === 'returned'
-            ? { status: 'in_progress' as const, completed_at: null, completed_by: null }
-            : {}),
-        })
-        await appendAuditEvent(trx, actor.audit, {
-          action: 'escalation.reviewed',
-          entityType: 'case_escalation',
-          entityId: row.id,
-          details: { caseId, kind: row.kind, decision: body.decision },
-        })
-        return view(trx, actor, caseId, row.id)
-      })
+      // A closed case's escalations may still be approved; returning one needs the case reopened.
+      return onUniqueViolation(field('decision', 'escalation_in_progress'), () =>
+        onCaseChange(actor, caseId, null, async (trx, facts, at) => {
+          const row = await locked(trx, caseId, escalationId)
+          if (row.review_status !== 'pending') throw conflict([field('decision', 'review_not_pending')])
+          if (row.started_by === actor.principal.userId || row.completed_by === actor.principal.userId)
+            throw conflict([field('decision', 'own_escalation')])
+          if (body.decision === 'returned' && !body.note) throw invalid([field('note', 'required')])
+          if (body.decision === 'returned' && facts.status !== 'open')
+            throw conflict([field('decision', 'case_closed')])
+          await updateEscalation(trx, row.id, {
+            review_status: body.decision,
+            reviewed_by: actor.principal.userId,
+            reviewed_at: at,
+            review_note_sealed: seal(body.note),
+            updated_at: at,
+            ...(body.decision === 'returned'
+              ? { status: 'in_progress' as const, completed_at: null, completed_by: null }
+              : {}),
+          })
+          await appendAuditEvent(trx, actor.audit, {
+            action: 'escalation.reviewed',
+            entityType: 'case_escalation',
+            entityId: row.id,
+            details: { caseId, kind: row.kind, decision: body.decision },
+          })
+          return view(trx, actor, caseId, row.id)
+        }),
+      )
     },
 
     /** Escalations waiting for a supervisor, among the cases the caller may see. */

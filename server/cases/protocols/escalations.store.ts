@@ -59,6 +59,11 @@ export async function insertEscalation(
   return id
 }
 
+/** Locks the case row for the rest of the transaction, as every change to a case does. */
+export async function lockCase(db: Db, caseId: string) {
+  await db.selectFrom('case_file').select('id').where('id', '=', caseId).forUpdate().executeTakeFirst()
+}
+
 /** One escalation of a case, locked for the rest of the transaction so changes to it are serial. */
 export function lockEscalation(db: Db, caseId: string, escalationId: string) {
   return db
