@@ -133,11 +133,6 @@ export async function requiredOpenEscalations(
   return childProtectionOf(trx, facts, at)
 }
 
-/** The close blockers as the 409 the closing request answers, each naming its kind. */
-export function closeBlockedError(blockers: readonly CloseBlocker[]): AppError {
-  return conflict(blockers.map((blocker) => field(`escalations.${blocker.kind}`, blocker.code)))
-}
-
 /** Agencies of the kinds a protocol names, in its order of preference, most local first. */
 function rankAgencies<T extends { kind: string; scope: string; emergencyPhone: string | null }>(
   agencies: T[],
@@ -266,17 +261,12 @@ export function createEscalationService(deps: EscalationDeps) {
   async function view(trx: Db, actor: Actor, caseId: string, escalationId: string): Promise<EscalationView> {
     const [detail] = await escalationsOf(trx, caseId, escalationId)
     if (!detail) throw notFound('escalation')
-    return presentDetail(trx, actor, detail)
+    return presentDetail(actor, detail, await allProtocols(trx))
   }
 
-  async function presentDetail(
-    trx: Db,
-    actor: Actor,
-    detail: EscalationDetail,
-    protocols?: StoredProtocol[],
-  ) {
-    const known = protocols ?? (await allProtocols(trx))
-    const protocol = protocolVersion(known, detail.row.protocol_id, detail.row.protocol_version)
+  /** An escalation with the steps of the protocol version it was started under. */
+  function presentDetail(actor: Actor, detail: EscalationDetail, protocols: readonly StoredProtocol[]) {
+    const protocol = protocolVersion(protocols, detail.row.protocol_id, detail.row.protocol_version)
     if (!protocol)
       throw new Error(`escalation ${detail.row.id} names unknown protocol ${detail.row.protocol_id}`)
     return presentEscalation(detail, protocol, secrets, languageOf(actor))
@@ -372,14 +362,7 @@ export function createEscalationService(deps: EscalationDeps) {
           details: { count: details.length },
         })
         const protocols = await allProtocols(trx)
-        return details.map((detail) =>
-          presentEscalation(
-            detail,
-            protocolVersion(protocols, detail.row.protocol_id, detail.row.protocol_version)!,
-            secrets,
-            languageOf(actor),
-          ),
-        )
+        return details.map((detail) => presentDetail(actor, detail, protocols))
       })
     },
 
