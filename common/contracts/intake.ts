@@ -3,9 +3,12 @@
  * as staff and visitors see them. Shared by the server and the web apps.
  */
 
-export type Channel = 'sms' | 'whatsapp' | 'web_chat' | 'web_form' | 'email' | 'voice'
-export type PresenceState = 'available' | 'busy' | 'wrap_up' | 'away'
+export const channels = ['sms', 'whatsapp', 'web_chat', 'web_form', 'email', 'voice'] as const
+export type Channel = (typeof channels)[number]
+export const presenceStates = ['available', 'busy', 'wrap_up', 'away'] as const
+export type PresenceState = (typeof presenceStates)[number]
 export type SignalStatus = 'queued' | 'offered' | 'active' | 'wrap_up' | 'ended' | 'abandoned'
+/** `note`: an advocate's internal note (a transfer note), never sent to the person. */
 export type MessageDirection = 'in' | 'out' | 'note'
 export type ChannelGroup = 'voice' | 'messaging' | 'email' | 'form'
 

@@ -1,10 +1,12 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely'
+import type { Channel, MessageDirection, PresenceState, SignalStatus } from '../../common/contracts/intake.ts'
+
+export { channels, presenceStates } from '../../common/contracts/intake.ts'
+export type { Channel, MessageDirection, PresenceState, SignalStatus }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
 
-export const channels = ['sms', 'whatsapp', 'web_chat', 'web_form', 'email', 'voice'] as const
-export type Channel = (typeof channels)[number]
 export type ContactKind = 'phone' | 'whatsapp' | 'email'
 export const classifications = [
   'trafficking',
@@ -14,11 +16,6 @@ export const classifications = [
 ] as const
 export type Classification = (typeof classifications)[number]
 export type SafeToChat = 'yes' | 'no' | 'unsure'
-export const presenceStates = ['available', 'busy', 'wrap_up', 'away'] as const
-export type PresenceState = (typeof presenceStates)[number]
-export type SignalStatus = 'queued' | 'offered' | 'active' | 'wrap_up' | 'ended' | 'abandoned'
-/** `note`: an advocate's internal note (a transfer note), never sent to the person. */
-export type MessageDirection = 'in' | 'out' | 'note'
 export type MessageProvider = 'twilio' | 'whatsapp' | 'relais' | 'email'
 export type WebhookProvider = 'twilio' | 'whatsapp' | 'email'
 export const deliveryStatuses = ['queued', 'sent', 'delivered', 'read', 'failed', 'undelivered'] as const
