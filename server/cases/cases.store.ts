@@ -63,7 +63,9 @@ export async function caseExists(db: Db, caseId: string): Promise<boolean> {
   return row !== undefined
 }
 
+/** Sets the given columns; an empty patch (nothing to save) is no statement at all. */
 export async function updateCase(db: Db, caseId: string, values: Updateable<CaseFileTable>) {
+  if (Object.keys(values).length === 0) return
   await db.updateTable('case_file').set(values).where('id', '=', caseId).execute()
 }
 
