@@ -56,7 +56,7 @@ try {
   await shoot('fr-CA', '/console/', 'console-sign-in-fr.png')
   const signInAsDemo = async (
     page: import('playwright-core').Page,
-    role: 'admin' | 'advocate',
+    role: 'admin' | 'advocate' | 'supervisor',
     secret: string,
   ) => {
     await page.getByLabel('Email address').fill(`${role}@demo.relais.test`)
@@ -73,6 +73,12 @@ try {
     await page.getByLabel('Near (municipality)').fill('Toronto')
     await page.getByRole('button', { name: 'Search', exact: true }).click()
     await page.locator('.agencies').waitFor()
+  })
+  await shoot('en-CA', '/console/', 'console-board-en.png', async (page) => {
+    await signInAsDemo(page, 'supervisor', passwordOf('supervisor'))
+    await page.getByRole('link', { name: 'Live board' }).click()
+    await page.getByRole('heading', { name: 'Queues' }).waitFor()
+    await page.getByRole('row', { name: /Messaging/ }).first().waitFor()
   })
   await shoot('en-CA', '/console/', 'console-users-en.png', async (page) => {
     await signInAsDemo(page, 'admin', passwordOf('admin'))

@@ -67,7 +67,7 @@ export function BoardPage() {
   const names = new Map(board?.advocates.map((advocate) => [advocate.staffId, advocate.displayName]))
   const queueLabel = (queue: string) => {
     const [group, language] = queue.split('.')
-    return `${t(`channel.${group === 'messaging' ? 'web_chat' : group === 'form' ? 'web_form' : group}`)} · ${languageName(language ?? '', i18n.language)}`
+    return `${t(`board.group.${group}`)} · ${languageName(language ?? '', i18n.language)}`
   }
 
   return (
