@@ -4,15 +4,29 @@ import { registerCloseCheck } from './close-checks.ts'
 import { canSeeCase } from './protocols/case-access.ts'
 import { escalationCloseCheck } from './protocols/close-check.ts'
 import { registerEscalationRoutes } from './protocols/escalations.routes.ts'
+import { registerReferralRoutes } from './referrals/referrals.routes.ts'
+import { purgeExpiredPersonalData, retentionPolicy, scheduleRetention } from './retention.ts'
 
 /** Case management: cases gathering signals, safety first, every answer optional (ADR 008). */
 export const casesModule: RelaisModule = {
   name: 'cases',
   registerRoutes(app, deps) {
     registerCaseRoutes(app, deps)
+    // Retention: purged once the app is ready, then daily (a timer, never a request's work).
+    const policy = retentionPolicy(deps.env)
+    let retention: ReturnType<typeof scheduleRetention> | undefined
+    app.addHook('onReady', async () => {
+      retention = scheduleRetention(
+        () => purgeExpiredPersonalData(deps, policy),
+        (error) => app.log.error({ err: error }, 'retention purge failed'),
+      )
+    })
+    app.addHook('onClose', async () => retention?.stop())
     // Escalations by protocol, and the rule that a case cannot close while a required
     // child-protection report is not recorded.
     registerEscalationRoutes(app, deps, { canSeeCase })
     registerCloseCheck(escalationCloseCheck)
+    // Referrals of needs to directory services, their outcomes and follow-ups.
+    registerReferralRoutes(app, deps)
   },
 }

@@ -44,6 +44,8 @@ export interface CaseFileTable {
   closed_by: string | null
   closure_reason_sealed: string | null
   last_worked_at: Timestamp
+  /** When retention removed its personal data (the case stays, for the counts). */
+  purged_at: NullableTimestamp
 }
 
 export type CaseWorkerVia = 'created' | 'worked' | 'assigned'
@@ -131,7 +133,13 @@ export interface CaseAccessTable {
   expires_at: Timestamp
 }
 
+export interface CasePurgedSignalTable {
+  signal_id: string
+  purged_at: Timestamp
+}
+
 export interface CasesTables {
+  case_purged_signal: CasePurgedSignalTable
   case_number_counter: CaseNumberCounterTable
   case_file: CaseFileTable
   case_worker: CaseWorkerTable

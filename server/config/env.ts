@@ -92,6 +92,8 @@ const envSchema = z.object({
     .optional(),
   RELAIS_VOICE_RECORDING: flag.default(false),
   RELAIS_VOICE_RECORDING_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  RELAIS_RETENTION_NON_TRAFFICKING_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  RELAIS_RETENTION_CLOSED_CASE_YEARS: z.coerce.number().int().min(1).max(100).default(7),
   WHATSAPP_ACCESS_TOKEN: z.string().min(16, 'must be the WhatsApp Cloud API access token').optional(),
   WHATSAPP_PHONE_NUMBER_ID: z
     .string()
@@ -150,6 +152,7 @@ const envSchema = z.object({
     )
     .default('voice=1,messaging=3,email=5,form=5'),
   RELAIS_SERVICE_LEVEL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  RELAIS_REFERRAL_FOLLOW_UP_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   RELAIS_FORM_POW_BITS: z.coerce.number().int().min(1).max(28).default(16),
   RELAIS_FORM_PER_ADDRESS: z.coerce.number().int().min(1).max(10000).default(10),
   RELAIS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
