@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { relaisTaxonomyTerms, SERVICE_TYPE } from '../../server/directory/taxonomies.ts'
 import { loadLocaleResources } from '../../server/http/i18n.ts'
 import { needKinds } from '../contracts/cases.ts'
 import { readStandard, usedFields } from './generate.ts'
@@ -46,6 +47,19 @@ describe('Relais code lists', () => {
         }
       }
       expect(Object.keys(labels.needKind!).sort()).toEqual([...needKinds].sort())
+    }
+  })
+
+  it('name needs by the directory’s service types, with the directory’s own labels', () => {
+    const terms = new Map(
+      relaisTaxonomyTerms
+        .filter((term) => term.taxonomyId === SERVICE_TYPE)
+        .map((term) => [term.code, term.name]),
+    )
+    for (const kind of needKinds) {
+      expect(terms.has(kind), kind).toBe(true)
+      expect(casesIn('en').needKind![kind], kind).toBe(terms.get(kind)!.en)
+      expect(casesIn('fr').needKind![kind], kind).toBe(terms.get(kind)!.fr)
     }
   })
 })

@@ -67,6 +67,19 @@ describe.each(engines)('case work on $engine', ({ open }) => {
     now = new Date()
   })
 
+  it('never gives two cases the same number, however many open at once', async () => {
+    const signals = await Promise.all(
+      Array.from({ length: 6 }, () => buildSignal(database, { advocateId: advocate.staffId })),
+    )
+    const ids = await Promise.all(signals.map((signalId) => cases.createCase(as(advocate), signalId)))
+    const rows = await database.db
+      .selectFrom('case_file')
+      .select('case_number')
+      .where('id', 'in', ids)
+      .execute()
+    expect(new Set(rows.map((row) => row.case_number)).size).toBe(6)
+  })
+
   it('refuses a signal someone else handles, or one still waiting, naming the field, and stores nothing', async () => {
     const others = await buildSignal(database, { advocateId: colleague.staffId })
     const queued = await buildSignal(database, { advocateId: null, status: 'queued' })
