@@ -27,6 +27,8 @@ export const apiErrorCodes = [
   'signal_state',
   'case_closed',
   'case_close_blocked',
+  'contact_unsafe',
+  'referral_mail_unavailable',
 ] as const
 export type ApiErrorCode = (typeof apiErrorCodes)[number]
 

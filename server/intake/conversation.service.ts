@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import { type AuditContext, appendAuditEvent } from '../audit/audit.store.ts'
+import { assertContactSafe, type ContactOverride } from '../cases/safe-contact.ts'
 import type { Secrets } from '../crypto/secrets.ts'
 import type { Database } from '../db/database.ts'
 import { AppError, invalidField, notFound } from '../http/errors.ts'
@@ -174,16 +175,21 @@ async function lockOwnSignal(trx: Db, signalId: string, advocateId: string, stat
   return signal
 }
 
-/** An advocate's reply: stored sealed, then sent by its channel (web chat: read by the visitor's socket). */
+/**
+ * An advocate's reply: stored sealed, then sent by its channel (web chat: read by the visitor's socket).
+ * Refused when the person's case says this channel is not safe for them, unless `override` gives why.
+ */
 export async function sendReply(
   deps: ConversationDeps,
   advocateId: string,
   signalId: string,
   body: string,
   now = new Date(),
+  override?: ContactOverride,
 ): Promise<{ id: string; seq: number }> {
   return deps.database.db.transaction().execute(async (trx) => {
     const signal = await lockOwnSignal(trx, signalId, advocateId, ['active'])
+    await assertContactSafe(trx, deps.secrets, signalId, signal.channel, override)
     const provider =
       signal.channel === 'sms' ? 'twilio' : signal.channel === 'whatsapp' ? 'whatsapp' : 'relais'
     const viaProvider = signal.channel !== 'web_chat'
