@@ -5,6 +5,8 @@ import { chatLanguageCodes } from '../../common/languages.ts'
 import { limits } from '../../common/limits.ts'
 import { can } from '../../common/permissions.ts'
 import { appendAuditEvent } from '../audit/audit.store.ts'
+import { createCasesService } from '../cases/cases.service.ts'
+import { caseAtWrapUp } from '../cases/signal-wrap-up.ts'
 import { principalOf } from '../http/access.ts'
 import type { AppDeps, ZodApp } from '../http/app.ts'
 import { notFound } from '../http/errors.ts'
@@ -62,6 +64,7 @@ export function registerWorkspaceRoutes(
   conversation: ConversationDeps,
 ) {
   const { database, secrets, env } = deps
+  const cases = createCasesService(deps)
 
   app.get('/api/intake/workspace', { config: handle, schema: { tags: ['intake'] } }, async (request) =>
     readWorkspace(database, principalOf(request).userId),
@@ -184,15 +187,27 @@ export function registerWorkspaceRoutes(
       schema: {
         tags: ['intake'],
         params: idParams,
-        body: z.object({ body: z.string().trim().min(1).max(limits.chatMessageMaxLength) }).strict(),
+        body: z
+          .object({
+            body: z.string().trim().min(1).max(limits.chatMessageMaxLength),
+            // To reply although the person's case says this channel is not safe for them (audited).
+            override: z
+              .object({ reason: z.string().trim().min(10).max(1000) })
+              .strict()
+              .optional(),
+          })
+          .strict(),
       },
     },
     async (request, reply) => {
+      const { override } = request.body
       const message = await sendReply(
         conversation,
         principalOf(request).userId,
         request.params.id,
         request.body.body,
+        new Date(),
+        override ? { reason: override.reason, audit: request.auditContext } : undefined,
       )
       return reply.code(201).send(message)
     },
@@ -253,21 +268,31 @@ export function registerWorkspaceRoutes(
           .object({
             classification: z.enum(classifications),
             note: z.string().trim().max(2000).nullable().default(null),
+            // The case the conversation belongs to: an existing one the caller may see, or a new one.
+            caseId: z.uuid().optional(),
+            openCase: z.boolean().optional(),
           })
           .strict(),
       },
     },
     async (request, reply) => {
+      const principal = principalOf(request)
+      const linked = await caseAtWrapUp(
+        { database, cases },
+        { viewer: { staffId: principal.userId, role: principal.role }, audit: request.auditContext },
+        request.params.id,
+        request.body,
+      )
       await completeWrapUp(
         conversation,
-        { ...request.auditContext, actorId: principalOf(request).userId },
+        { ...request.auditContext, actorId: principal.userId },
         request.params.id,
         {
           classification: request.body.classification,
           note: request.body.note || null,
         },
       )
-      return reply.code(204).send()
+      return linked ? reply.code(200).send({ case: linked }) : reply.code(204).send()
     },
   )
 
