@@ -4,6 +4,7 @@ import { registerCloseCheck } from './close-checks.ts'
 import { canSeeCase } from './protocols/case-access.ts'
 import { escalationCloseCheck } from './protocols/close-check.ts'
 import { registerEscalationRoutes } from './protocols/escalations.routes.ts'
+import { registerReferralRoutes } from './referrals/referrals.routes.ts'
 import { purgeExpiredPersonalData, retentionPolicy, scheduleRetention } from './retention.ts'
 
 /** Case management: cases gathering signals, safety first, every answer optional (ADR 008). */
@@ -25,5 +26,7 @@ export const casesModule: RelaisModule = {
     // child-protection report is not recorded.
     registerEscalationRoutes(app, deps, { canSeeCase })
     registerCloseCheck(escalationCloseCheck)
+    // Referrals of needs to directory services, their outcomes and follow-ups.
+    registerReferralRoutes(app, deps)
   },
 }

@@ -152,6 +152,7 @@ const envSchema = z.object({
     )
     .default('voice=1,messaging=3,email=5,form=5'),
   RELAIS_SERVICE_LEVEL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  RELAIS_REFERRAL_FOLLOW_UP_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   RELAIS_FORM_POW_BITS: z.coerce.number().int().min(1).max(28).default(16),
   RELAIS_FORM_PER_ADDRESS: z.coerce.number().int().min(1).max(10000).default(10),
   RELAIS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

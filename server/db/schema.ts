@@ -1,6 +1,7 @@
 import type { AuditTables } from '../audit/audit.tables.ts'
 import type { CasesTables } from '../cases/cases.tables.ts'
 import type { EscalationTables } from '../cases/protocols/escalations.tables.ts'
+import type { ReferralTables } from '../cases/referrals/referrals.tables.ts'
 import type { DirectoryTables } from '../directory/directory.tables.ts'
 import type { IdentityTables } from '../identity/identity.tables.ts'
 import type { EmailTables } from '../intake/email/email.tables.ts'
@@ -20,4 +21,5 @@ export interface DB
     FormTables,
     VoiceTables,
     CasesTables,
-    EscalationTables {}
+    EscalationTables,
+    ReferralTables {}
