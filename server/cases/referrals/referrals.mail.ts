@@ -106,7 +106,10 @@ function factLines(translator: Translator, lang: Lang, facts: SharedFacts): stri
   if (facts.languages)
     lines.push(line('languages', list(facts.languages.map((code) => languageNames.of(code) ?? code))))
   if (facts.residency) lines.push(line('residency', t(`cases:residency.${facts.residency}`)))
-  if (facts.needs) lines.push(line('needs', list(facts.needs.map((kind) => t(`cases:needKind.${kind}`)))))
+  if (facts.needs) {
+    lines.push(t('referrals:email.heading', { label: t('referrals:field.needs') }))
+    for (const kind of facts.needs) lines.push(`- ${t(`cases:needKind.${kind}`)}`)
+  }
   if (facts.safeContact) {
     lines.push(t('referrals:email.heading', { label: t('referrals:field.safeContact') }))
     for (const { method, safe } of facts.safeContact.methods)

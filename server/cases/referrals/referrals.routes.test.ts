@@ -1,0 +1,473 @@
+import { randomUUID } from 'node:crypto'
+import { PassThrough } from 'node:stream'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { CaseDetail } from '../../../common/contracts/cases.ts'
+import type { DirectorySearchResponse } from '../../../common/contracts/directory.ts'
+import type { FollowUpList, ReferralView, SearchDefaults } from '../../../common/contracts/referrals.ts'
+import type { Role } from '../../../common/permissions.ts'
+import { buildTestApp, type TestApp } from '../../../test/support/app.ts'
+import { providerBundle, taxonomyBundle } from '../../../test/support/directory.ts'
+import { buildStaff, type SessionFixture, sessionFor } from '../../../test/support/factories.ts'
+import { saveBundle } from '../../directory/directory.service.ts'
+import { startTestSmtpServer, type TestSmtpServer } from '../../survey/smtp-test-server.ts'
+import { buildSignal, testAudit } from '../cases.factories.ts'
+
+let smtp: TestSmtpServer
+let t: TestApp
+let logs = ''
+const staff: Record<string, { id: string; session: SessionFixture }> = {}
+
+/** A Toronto shelter for young people, First Nations among them, in French and English. */
+const shelter = providerBundle({
+  province: 'ON',
+  city: 'Toronto',
+  latitude: 43.6532,
+  longitude: -79.3832,
+  name: { en: 'Lakeshore Youth Shelter', fr: 'Refuge jeunesse Lakeshore' },
+  serviceName: { en: 'Youth emergency beds', fr: 'Lits d’urgence jeunesse' },
+  serviceTypes: ['housing-emergency'],
+  populations: ['first-nations', 'youth'],
+  languages: ['fr', 'en'],
+  minimumAge: 12,
+  maximumAge: 24,
+})
+shelter.services[0]!.doc = { ...shelter.services[0]!.doc, email: 'intake@lakeshore.example.org' }
+shelter.municipalities = [
+  { id: 'on-toronto', name: 'Toronto', province: 'ON', latitude: 43.6532, longitude: -79.3832 },
+]
+/** A provider the directory has no email address for. */
+const unreachable = providerBundle({ province: 'ON', city: 'Toronto' })
+unreachable.organizations[0]!.doc = { phones: [] }
+/** A service closed for now. */
+const closed = providerBundle({ province: 'ON', city: 'Toronto' })
+closed.services[0]!.status = 'temporarily closed'
+
+beforeAll(async () => {
+  smtp = await startTestSmtpServer()
+  const logStream = new PassThrough()
+  logStream.on('data', (chunk: Buffer) => {
+    logs += chunk.toString()
+  })
+  t = await buildTestApp(
+    {
+      RELAIS_SMTP_URL: smtp.url,
+      RELAIS_MAIL_FROM: 'Relais <relais@hotline.example.org>',
+      RELAIS_REFERRAL_FOLLOW_UP_DAYS: '10',
+      RELAIS_LOG_LEVEL: 'info',
+    },
+    { logStream },
+  )
+  const people: [string, Role][] = [
+    ['advocate', 'advocate'],
+    ['colleague', 'advocate'],
+    ['supervisor', 'supervisor'],
+    ['analyst', 'analyst'],
+    ['manager', 'directory_manager'],
+  ]
+  for (const [name, role] of people) {
+    const member = await buildStaff(t, { role })
+    staff[name] = { id: member.id, session: await sessionFor(t, member) }
+  }
+  await saveBundle(t.database, taxonomyBundle(), testAudit, { mode: 'summary' })
+  for (const bundle of [shelter, unreachable, closed]) await saveBundle(t.database, bundle, testAudit)
+})
+afterAll(async () => {
+  await t?.close()
+  await smtp?.close()
+})
+
+type Method = 'GET' | 'POST' | 'PATCH'
+function call(who: string | null, method: Method, url: string, payload?: unknown, language = 'en') {
+  return t.app.inject({
+    method,
+    url,
+    headers: { ...(who ? staff[who]!.session.headers : {}), 'accept-language': language },
+    ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+  })
+}
+
+async function ok<T>(response: Awaited<ReturnType<typeof call>>, status = 200): Promise<T> {
+  expect(response.statusCode, response.body).toBe(status)
+  return response.json() as T
+}
+
+/**
+ * A case in Toronto of a 16-year-old First Nations youth who speaks French, with her safe-contact
+ * answers, and her need of emergency housing.
+ */
+async function torontoCase(who = 'advocate', municipality = 'Toronto') {
+  const signalId = await buildSignal(t.database, { advocateId: staff[who]!.id, status: 'ended' })
+  const opened = await ok<CaseDetail>(await call(who, 'POST', '/api/cases', { signalId }), 201)
+  await ok(
+    await call(who, 'PATCH', `/api/cases/${opened.id}/location`, {
+      province: { state: 'given', value: 'ON' },
+      municipality: { state: 'given', value: municipality },
+    }),
+  )
+  const person = await ok<{ id: string }>(
+    await call(who, 'POST', `/api/cases/${opened.id}/people`, {
+      role: { state: 'given', value: 'victim' },
+      age: { state: 'given', value: { years: 16 } },
+      gender: { state: 'given', value: 'Feminine' },
+      languages: { state: 'given', value: ['fr-CA', 'en'] },
+      residency: { state: 'given', value: 'temporary_foreign_worker' },
+      indigenous: { state: 'given', value: 'first_nations' },
+      twoSpiritLgbtqi: { state: 'declined' },
+      safeContact: {
+        callBack: { state: 'given', value: true },
+        text: { state: 'given', value: false },
+        codeWord: { state: 'given', value: 'blue heron' },
+        safeTimes: { state: 'given', value: 'after 9 pm' },
+      },
+    }),
+    201,
+  )
+  const need = await ok<{ id: string }>(
+    await call(who, 'POST', `/api/cases/${opened.id}/needs`, {
+      kind: 'housing-emergency',
+      personId: person.id,
+    }),
+    201,
+  )
+  await ok(
+    await call(who, 'POST', `/api/cases/${opened.id}/needs`, { kind: 'legal-aid', personId: person.id }),
+    201,
+  )
+  return { caseId: opened.id, personId: person.id, needId: need.id }
+}
+
+const referralBody = (needId: string, extra: Record<string, unknown> = {}) => ({
+  needId,
+  serviceId: shelter.ids.service,
+  consent: { given: true, fields: ['alias', 'languages', 'needs', 'safeContact'] },
+  alias: 'Maya',
+  handoffNote: 'Her cousin drives the white van; do not call the landline.',
+  ...extra,
+})
+
+describe('referral routes: who may call', () => {
+  it('401 without a session, 403 for roles without case work, 404 for a case the caller may not see', async () => {
+    const { caseId, needId } = await torontoCase()
+    const routes: [Method, string, unknown?][] = [
+      ['GET', `/api/cases/${caseId}/referrals`],
+      ['POST', `/api/cases/${caseId}/referrals`, referralBody(needId)],
+      ['GET', `/api/cases/${caseId}/referrals/search-defaults`],
+    ]
+    for (const [method, url, body] of routes) {
+      expect((await call(null, method, url, body)).statusCode, url).toBe(401)
+      expect((await call('analyst', method, url, body)).statusCode, url).toBe(403)
+      expect((await call('manager', method, url, body)).statusCode, url).toBe(403)
+      const hidden = await call('colleague', method, url, body)
+      const missing = await call('colleague', method, url.replace(caseId, randomUUID()), body)
+      expect(hidden.statusCode, url).toBe(404)
+      expect({ ...hidden.json(), requestId: null }).toEqual({ ...missing.json(), requestId: null })
+    }
+    expect((await call('analyst', 'GET', '/api/referrals/follow-ups')).statusCode).toBe(403)
+    expect((await call(null, 'GET', '/api/referrals/follow-ups')).statusCode).toBe(401)
+    expect(await ok(await call('advocate', 'GET', `/api/cases/${caseId}/referrals`))).toEqual({
+      referrals: [],
+    })
+  })
+})
+
+describe('referring a need', () => {
+  it('400 naming serviceId, in the caller’s language, for a service that does not exist or is closed; nothing changes', async () => {
+    const { caseId, needId } = await torontoCase()
+    const missing = await call('advocate', 'POST', `/api/cases/${caseId}/referrals`, {
+      ...referralBody(needId, { serviceId: randomUUID() }),
+    })
+    expect(missing.statusCode).toBe(400)
+    expect(missing.json()).toMatchObject({
+      code: 'validation_failed',
+      fields: [{ path: 'serviceId', code: 'unknown_reference' }],
+    })
+    const shut = await call(
+      'advocate',
+      'POST',
+      `/api/cases/${caseId}/referrals`,
+      referralBody(needId, { serviceId: closed.ids.service }),
+      'fr',
+    )
+    expect(shut.statusCode).toBe(400)
+    expect(shut.json().fields).toEqual([
+      {
+        path: 'serviceId',
+        code: 'service_closed',
+        message: 'serviceId : ce service est fermé ou inactif dans le répertoire ; choisissez-en un autre.',
+      },
+    ])
+    const bad = await call('advocate', 'POST', `/api/cases/${caseId}/referrals`, {
+      ...referralBody(needId),
+      consent: { given: true, fields: ['exactAge'] },
+    })
+    expect(bad.json().fields).toEqual([
+      expect.objectContaining({ path: 'consent.fields.0', code: 'invalid_value' }),
+    ])
+    expect(await ok(await call('advocate', 'GET', `/api/cases/${caseId}/referrals`))).toEqual({
+      referrals: [],
+    })
+    const detail = await ok<CaseDetail>(await call('advocate', 'GET', `/api/cases/${caseId}`))
+    expect(detail.needs.map((need) => need.status)).toEqual(['unmet', 'unmet'])
+    expect(smtp.messages).toHaveLength(0)
+  })
+
+  it('emails the provider only what consent allows, through a real SMTP server, and records that it was sent', async () => {
+    const { caseId, needId, personId } = await torontoCase()
+    smtp.messages.length = 0
+    const created = await ok<ReferralView>(
+      await call(
+        'advocate',
+        'POST',
+        `/api/cases/${caseId}/referrals`,
+        referralBody(needId, { sendEmail: true }),
+      ),
+      201,
+    )
+    expect(created).toMatchObject({
+      personId,
+      status: 'pending',
+      email: { status: 'sent', to: 'intake@lakeshore.example.org', language: 'en', error: null },
+    })
+    expect(created.email.sentAt).not.toBeNull()
+    expect(smtp.messages).toHaveLength(1)
+    const mail = smtp.messages[0]!
+    expect(mail.to).toEqual(['intake@lakeshore.example.org'])
+    expect(mail.parsed.from?.text).toContain('relais@hotline.example.org')
+    const reference = `R-${created.id.slice(0, 8).toUpperCase()}`
+    expect(mail.parsed.subject).toBe(`A referral from the hotline (${reference})`)
+    const text = mail.parsed.text ?? ''
+    // Consented: the alias, her languages, her needs, how to reach her safely.
+    for (const shared of [
+      'First name or alias: Maya',
+      'Languages: Canadian French and English',
+      'Needs:\n- Emergency housing and shelter\n- Legal aid\n',
+      'A call back: safe',
+      'A text message: not safe',
+      'Safe times: after 9 pm',
+      'Prénom ou pseudonyme : Maya',
+      'Langues : français canadien et anglais',
+      'Besoins :\n- Hébergement d’urgence et refuge\n- Aide juridique\n',
+      'Youth emergency beds',
+      reference,
+    ])
+      expect(text).toContain(shared)
+    // Not consented, or never shared: her age, gender, status, identity, place, the note, the code word.
+    for (const withheld of [
+      '16',
+      'Feminine',
+      'Féminin',
+      'Temporary foreign worker',
+      'First Nations',
+      'Toronto',
+      'Ontario',
+      'white van',
+      'blue heron',
+      'Age band',
+      'Gender',
+    ])
+      expect(text).not.toContain(withheld)
+    const audit = await t.database.db
+      .selectFrom('audit_event')
+      .select(['action', 'details'])
+      .where('entity_id', '=', created.id)
+      .orderBy('seq')
+      .execute()
+    expect(audit.map((row) => row.action)).toEqual(['case.referral_created', 'case.referral_email_sent'])
+    expect(audit[1]!.details).toMatchObject({ to: 'intake@lakeshore.example.org' })
+    expect(logs).not.toContain('Maya')
+    expect(logs).not.toContain('white van')
+  })
+
+  it('shares the handoff note, age band and place when consented, in French first for the chosen language', async () => {
+    const { caseId, needId } = await torontoCase()
+    smtp.messages.length = 0
+    await ok(
+      await call(
+        'advocate',
+        'POST',
+        `/api/cases/${caseId}/referrals`,
+        referralBody(needId, {
+          sendEmail: true,
+          emailLanguage: 'fr',
+          consent: { given: true, fields: ['ageBand', 'location', 'handoffNote'] },
+        }),
+      ),
+      201,
+    )
+    const text = smtp.messages[0]!.parsed.text ?? ''
+    expect(smtp.messages[0]!.parsed.subject).toMatch(/^Une référence de la ligne d’assistance \(R-/)
+    expect(text.indexOf('Bonjour Refuge jeunesse Lakeshore,')).toBe(0)
+    for (const shared of [
+      'Tranche d’âge : 16 ou 17',
+      'Où elle se trouve : Toronto, Ontario',
+      'white van',
+      'Age band: 16 or 17',
+    ])
+      expect(text).toContain(shared)
+    for (const withheld of ['Maya', 'français', 'after 9 pm', 'Legal aid'])
+      expect(text).not.toContain(withheld)
+  })
+
+  it('records a refused email as failed, sends it again on request, and only once', async () => {
+    const { caseId, needId } = await torontoCase()
+    smtp.refuse.add('intake@lakeshore.example.org')
+    const created = await ok<ReferralView>(
+      await call(
+        'advocate',
+        'POST',
+        `/api/cases/${caseId}/referrals`,
+        referralBody(needId, { sendEmail: true }),
+      ),
+      201,
+    )
+    expect(created.email).toMatchObject({ status: 'failed', sentAt: null })
+    expect(created.email.error).toMatch(/550|Mailbox unavailable|Recipient/i)
+    smtp.refuse.clear()
+    smtp.messages.length = 0
+    const url = `/api/cases/${caseId}/referrals/${created.id}/email`
+    const retried = await ok<ReferralView>(await call('advocate', 'POST', url, {}))
+    expect(retried.email).toMatchObject({ status: 'sent', error: null })
+    expect(smtp.messages).toHaveLength(1)
+    const again = await call('advocate', 'POST', url, {})
+    expect(again.statusCode).toBe(409)
+    expect(again.json().fields).toEqual([
+      expect.objectContaining({ path: 'email', code: 'email_already_sent' }),
+    ])
+    expect(smtp.messages).toHaveLength(1)
+  })
+
+  it('refuses an email the directory has no address for, or without consent, and writes nothing', async () => {
+    const { caseId, needId } = await torontoCase()
+    const noAddress = await call(
+      'advocate',
+      'POST',
+      `/api/cases/${caseId}/referrals`,
+      referralBody(needId, { serviceId: unreachable.ids.service, sendEmail: true }),
+    )
+    expect(noAddress.statusCode).toBe(400)
+    expect(noAddress.json().fields).toEqual([
+      expect.objectContaining({ path: 'sendEmail', code: 'no_email_address' }),
+    ])
+    const noConsent = await call(
+      'advocate',
+      'POST',
+      `/api/cases/${caseId}/referrals`,
+      referralBody(needId, { sendEmail: true, consent: { given: false } }),
+    )
+    expect(noConsent.json().fields).toEqual([
+      expect.objectContaining({ path: 'sendEmail', code: 'email_consent_required' }),
+    ])
+    expect(await ok(await call('advocate', 'GET', `/api/cases/${caseId}/referrals`))).toEqual({
+      referrals: [],
+    })
+  })
+})
+
+describe('outcomes and follow-ups', () => {
+  it('records outcomes with their history and lists due follow-ups by who may see the case', async () => {
+    const mine = await torontoCase('advocate')
+    const theirs = await torontoCase('colleague')
+    const due = '2026-01-05T12:00:00.000Z'
+    const referral = await ok<ReferralView>(
+      await call(
+        'advocate',
+        'POST',
+        `/api/cases/${mine.caseId}/referrals`,
+        referralBody(mine.needId, { followUpDueAt: due }),
+      ),
+      201,
+    )
+    const other = await ok<ReferralView>(
+      await call(
+        'colleague',
+        'POST',
+        `/api/cases/${theirs.caseId}/referrals`,
+        referralBody(theirs.needId, { followUpDueAt: due }),
+      ),
+      201,
+    )
+    const ids = async (who: string) =>
+      (await ok<FollowUpList>(await call(who, 'GET', '/api/referrals/follow-ups?limit=100'))).followUps
+        .map((item) => item.referralId)
+        .filter((id) => id === referral.id || id === other.id)
+    expect(await ids('advocate')).toEqual([referral.id])
+    expect(await ids('colleague')).toEqual([other.id])
+    expect((await ids('supervisor')).sort()).toEqual([referral.id, other.id].sort())
+
+    const outcome = `/api/cases/${mine.caseId}/referrals/${referral.id}/outcome`
+    const declined = await ok<ReferralView>(
+      await call('advocate', 'POST', outcome, { status: 'no_capacity', note: 'Full until next month.' }),
+    )
+    expect(declined.history.map((entry) => [entry.status, entry.note])).toEqual([
+      ['pending', null],
+      ['no_capacity', 'Full until next month.'],
+    ])
+    expect(declined.followUpDueAt).toBeNull()
+    expect(await ids('advocate')).toEqual([])
+    const detail = await ok<CaseDetail>(await call('advocate', 'GET', `/api/cases/${mine.caseId}`))
+    expect(detail.needs.find((need) => need.id === mine.needId)?.status).toBe('unmet')
+    const bad = await call('advocate', 'POST', outcome, { status: 'lost' })
+    expect(bad.json().fields).toEqual([expect.objectContaining({ path: 'status', code: 'invalid_value' })])
+    expect(
+      (await call('colleague', 'POST', outcome, { status: 'accepted' })).statusCode,
+      'a colleague cannot reach the case',
+    ).toBe(404)
+  })
+})
+
+describe('search defaults', () => {
+  it('fills the staff directory search from the case, and the search takes them as they are', async () => {
+    const { caseId, needId, personId } = await torontoCase()
+    const defaults = await ok<SearchDefaults>(
+      await call('advocate', 'GET', `/api/cases/${caseId}/referrals/search-defaults?needId=${needId}`),
+    )
+    expect(defaults).toEqual({
+      filters: {
+        serviceType: 'housing-emergency',
+        population: 'first-nations,migrant-workers',
+        language: 'fr,en',
+        province: 'ON',
+        nearMunicipality: 'Toronto',
+        age: '16',
+      },
+      basis: { needId, personIds: [personId] },
+    })
+    const search = await ok<DirectorySearchResponse>(
+      await call('advocate', 'GET', `/api/directory/search?${new URLSearchParams(defaults.filters)}`),
+    )
+    expect(search.results.map((result) => result.serviceId)).toContain(shelter.ids.service)
+    // A service for adults only falls out on age.
+    expect(search.results.map((result) => result.serviceId)).not.toContain(unreachable.ids.service)
+  })
+
+  it('names a municipality the gazetteer does not know as a plain filter, and refuses a need of another case', async () => {
+    const { caseId } = await torontoCase('advocate', 'Smalltown')
+    const other = await torontoCase()
+    const defaults = await ok<SearchDefaults>(
+      await call('advocate', 'GET', `/api/cases/${caseId}/referrals/search-defaults`),
+    )
+    expect(defaults.filters).toEqual({
+      population: 'first-nations,migrant-workers',
+      language: 'fr,en',
+      province: 'ON',
+      municipality: 'Smalltown',
+      age: '16',
+    })
+    expect(
+      (
+        await ok<DirectorySearchResponse>(
+          await call('advocate', 'GET', `/api/directory/search?${new URLSearchParams(defaults.filters)}`),
+        )
+      ).total,
+    ).toBe(0)
+    const refused = await call(
+      'advocate',
+      'GET',
+      `/api/cases/${caseId}/referrals/search-defaults?needId=${other.needId}`,
+    )
+    expect(refused.statusCode).toBe(400)
+    expect(refused.json().fields).toEqual([
+      expect.objectContaining({ path: 'query.needId', code: 'unknown_reference' }),
+    ])
+  })
+})
