@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react'
 import type { Permission } from '../../common/permissions.ts'
+import { CasesPage } from './cases/CasesPage.tsx'
 import { BoardPage } from './intake/BoardPage.tsx'
 import { WorkspacePage } from './intake/WorkspacePage.tsx'
 import { AuditPage } from './pages/AuditPage.tsx'
@@ -29,6 +30,7 @@ export const sections: ConsoleSection[] = [
     Page: WorkspacePage,
   },
   { path: '/board', labelKey: 'workspace:nav.board', permission: 'intake.supervise', Page: BoardPage },
+  { path: '/cases', labelKey: 'case-screens:nav', permission: 'case.read', Page: CasesPage },
   { path: '/directory', labelKey: 'directory:nav.search', permission: 'directory.read', Page: DirectoryPage },
   {
     path: '/verification',

@@ -4,6 +4,7 @@ import type { StaffMessage, Workspace } from '../../../common/contracts/intake.t
 import { chatLanguages } from '../../../common/languages.ts'
 import { ApiError } from '../../shared/api.ts'
 import { ErrorAlert } from '../../shared/fields.tsx'
+import { ConversationCase } from '../cases/ConversationCase.tsx'
 import { useConsole } from '../session.tsx'
 import type { LiveFrame } from './live.ts'
 import { languageName } from './WorkspacePage.tsx'
@@ -167,6 +168,7 @@ export function Conversation({
       </ol>
       <div aria-live="polite">{notice && <p className="notice">{notice}</p>}</div>
       <ErrorAlert error={error} />
+      <ConversationCase signalId={signalId} />
       {!wrapUp && (
         <>
           <form

@@ -1,0 +1,260 @@
+import { type FormEvent, useCallback, useEffect, useId, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { type CaseList, type CaseSummary, caseNumberPattern } from '../../../common/contracts/cases.ts'
+import { type ProvinceCode, provinces } from '../../../common/geography.ts'
+import { ApiError } from '../../shared/api.ts'
+import { ErrorAlert } from '../../shared/fields.tsx'
+import { navigate, usePath } from '../router.ts'
+import { ScrollRegion } from '../ScrollRegion.tsx'
+import { useConsole } from '../session.tsx'
+import { CaseScreen } from './CaseScreen.tsx'
+import './cases.css'
+
+/** The cases section: the list at /cases, one case at /cases/<id>. */
+export function CasesPage() {
+  const path = usePath()
+  const match = /^\/cases\/([0-9a-f-]{36})$/i.exec(path)
+  if (match) return <CaseScreen key={match[1]} caseId={match[1]!} />
+  return <CasesList />
+}
+
+/** How long an open case may rest before it is listed as needing follow-up. */
+const followUpDays = 7
+const pageSize = 25
+
+/**
+ * Cases needing follow-up: open, and the person was not safe or unsure when last asked, or nobody
+ * has worked on the case for a week.
+ */
+export function needsFollowUp(item: CaseSummary, now: number): boolean {
+  if (item.status !== 'open') return false
+  if (item.safetyStatus === 'no' || item.safetyStatus === 'unsure') return true
+  return now - new Date(item.lastWorkedAt).getTime() > followUpDays * 24 * 3600 * 1000
+}
+
+type Scope = 'mine' | 'all'
+type StatusFilter = 'open' | 'closed' | 'any'
+
+function CasesList() {
+  const { t } = useTranslation('case-screens')
+  const { api, can } = useConsole()
+  const supervisor = can('case.supervise')
+  const [scope, setScope] = useState<Scope>(supervisor ? 'all' : 'mine')
+  const [status, setStatus] = useState<StatusFilter>('open')
+  const [search, setSearch] = useState('')
+  const [applied, setApplied] = useState('')
+  const [list, setList] = useState<CaseList | null>(null)
+  const [followUp, setFollowUp] = useState<CaseSummary[] | null>(null)
+  const [offset, setOffset] = useState(0)
+  const [error, setError] = useState<ApiError | null>(null)
+  const ids = { search: useId(), status: useId() }
+
+  const query = useCallback(
+    (extra: Record<string, string | number | undefined>) => {
+      const text = applied.trim()
+      const number = caseNumberPattern.test(text.toUpperCase()) ? text.toUpperCase() : undefined
+      return {
+        number,
+        q: number || !text ? undefined : text,
+        assignedToMe: scope === 'mine' && supervisor ? 'true' : undefined,
+        ...extra,
+      }
+    },
+    [applied, scope, supervisor],
+  )
+
+  useEffect(() => {
+    let cancelled = false
+    setError(null)
+    api
+      .get<CaseList>(
+        '/api/cases',
+        query({ status: status === 'any' ? undefined : status, limit: pageSize, offset }),
+      )
+      .then(
+        (answer) => {
+          if (!cancelled) setList(answer)
+        },
+        (caught) => {
+          if (!cancelled) setError(caught instanceof ApiError ? caught : null)
+        },
+      )
+    return () => {
+      cancelled = true
+    }
+  }, [api, query, status, offset])
+
+  useEffect(() => {
+    let cancelled = false
+    api
+      .get<CaseList>('/api/cases', {
+        status: 'open',
+        limit: 100,
+        assignedToMe: scope === 'mine' && supervisor ? 'true' : undefined,
+      })
+      .then(
+        (answer) => {
+          if (!cancelled) setFollowUp(answer.cases.filter((item) => needsFollowUp(item, Date.now())))
+        },
+        () => {
+          if (!cancelled) setFollowUp([])
+        },
+      )
+    return () => {
+      cancelled = true
+    }
+  }, [api, scope, supervisor])
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    setOffset(0)
+    setApplied(search)
+  }
+
+  return (
+    <>
+      <h1>{t('list.heading')}</h1>
+      <p>{supervisor ? t('list.introSupervisor') : t('list.introAdvocate')}</p>
+      {supervisor && (
+        <fieldset className="scope">
+          <legend>{t('list.scope')}</legend>
+          {(['all', 'mine'] as const).map((value) => (
+            <label key={value} className="check">
+              <input
+                type="radio"
+                name="case-scope"
+                checked={scope === value}
+                onChange={() => {
+                  setOffset(0)
+                  setScope(value)
+                }}
+              />
+              {t(`list.scopes.${value}`)}
+            </label>
+          ))}
+        </fieldset>
+      )}
+      <section className="panel follow-up" aria-labelledby="follow-up-heading">
+        <h2 id="follow-up-heading">{t('list.followUp')}</h2>
+        <p className="field-hint">{t('list.followUpRule', { days: followUpDays })}</p>
+        {followUp && followUp.length === 0 && <p>{t('list.followUpNone')}</p>}
+        {followUp && followUp.length > 0 && <CaseTable cases={followUp} caption={t('list.followUp')} />}
+      </section>
+      <form className="case-search" onSubmit={submit}>
+        <div className="field grow">
+          <label htmlFor={ids.search}>{t('list.search')}</label>
+          <input
+            id={ids.search}
+            type="search"
+            value={search}
+            maxLength={100}
+            aria-describedby={`${ids.search}-hint`}
+            onChange={(event) => setSearch(event.target.value)}
+          />
+          <p id={`${ids.search}-hint`} className="field-hint">
+            {t('list.searchHint')}
+          </p>
+        </div>
+        <div className="field">
+          <label htmlFor={ids.status}>{t('list.status')}</label>
+          <select
+            id={ids.status}
+            value={status}
+            onChange={(event) => {
+              setOffset(0)
+              setStatus(event.target.value as StatusFilter)
+            }}
+          >
+            <option value="open">{t('list.statuses.open')}</option>
+            <option value="closed">{t('list.statuses.closed')}</option>
+            <option value="any">{t('list.statuses.any')}</option>
+          </select>
+        </div>
+        <button type="submit">{t('list.submit')}</button>
+      </form>
+      <ErrorAlert error={error} />
+      <p role="status" className="result-count">
+        {list ? t('list.count', { count: list.total }) : ''}
+      </p>
+      {list && list.cases.length > 0 && <CaseTable cases={list.cases} caption={t('list.caption')} />}
+      {list && list.total > pageSize && (
+        <div className="row-actions pager">
+          <button
+            type="button"
+            className="secondary"
+            disabled={offset === 0}
+            onClick={() => setOffset(Math.max(0, offset - pageSize))}
+          >
+            {t('list.previous')}
+          </button>
+          <button
+            type="button"
+            className="secondary"
+            disabled={offset + pageSize >= list.total}
+            onClick={() => setOffset(offset + pageSize)}
+          >
+            {t('list.next')}
+          </button>
+        </div>
+      )}
+    </>
+  )
+}
+
+function CaseTable({ cases, caption }: { cases: CaseSummary[]; caption: string }) {
+  const { t, i18n } = useTranslation(['case-screens', 'cases'])
+  const when = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' })
+  const lang = i18n.language === 'fr' ? 'fr' : 'en'
+  return (
+    <ScrollRegion label={caption}>
+      <table className="case-table">
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('list.col.number')}</th>
+            <th scope="col">{t('list.col.safety')}</th>
+            <th scope="col">{t('list.col.place')}</th>
+            <th scope="col">{t('list.col.signals')}</th>
+            <th scope="col">{t('list.col.assigned')}</th>
+            <th scope="col">{t('list.col.lastWorked')}</th>
+            <th scope="col">{t('list.col.status')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {cases.map((item) => (
+            <tr key={item.id}>
+              <th scope="row">
+                <a
+                  href={`/console/cases/${item.id}`}
+                  onClick={(event) => {
+                    event.preventDefault()
+                    navigate(`/cases/${item.id}`)
+                  }}
+                >
+                  {item.number}
+                </a>
+              </th>
+              <td>
+                <span className={`safety-tag safety-${item.safetyStatus}`}>
+                  {t(`cases:safetyStatus.${item.safetyStatus}`)}
+                </span>
+              </td>
+              <td>
+                {[
+                  item.municipality,
+                  item.province ? (provinces[item.province as ProvinceCode]?.[lang] ?? item.province) : null,
+                ]
+                  .filter(Boolean)
+                  .join(', ') || t('list.placeUnknown')}
+              </td>
+              <td>{item.signalCount}</td>
+              <td>{item.assignedTo?.displayName ?? t('case.unassigned')}</td>
+              <td>{when.format(new Date(item.lastWorkedAt))}</td>
+              <td>{t(`cases:caseStatus.${item.status}`)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </ScrollRegion>
+  )
+}

@@ -1,0 +1,111 @@
+import { useCallback, useEffect, useState } from 'react'
+import type { CaseDetail } from '../../../common/contracts/cases.ts'
+import type { EscalationView } from '../../../common/contracts/escalations.ts'
+import { ApiError } from '../../shared/api.ts'
+import { useConsole } from '../session.tsx'
+
+export type { CaseDetail }
+export type Person = CaseDetail['people'][number]
+export type Exploiter = CaseDetail['exploiters'][number]
+export type Need = CaseDetail['needs'][number]
+
+/** What the escalations API answers for a case's evaluation (the contract's response shape). */
+export interface Evaluation {
+  protocol: { id: string; version: number; effectiveFrom: string; name: string } | null
+  kinds: {
+    kind: EscalationView['kind']
+    verdict: 'required' | 'possibly_required' | 'allowed' | 'refused' | 'not_applicable'
+    reasons: { code: string; personId: string | null; message: string }[]
+    personIds: string[]
+    steps: { id: string; action: string; label: string; help: string | null }[]
+    supervisorReview: boolean
+  }[]
+  closeBlockers: { kind: EscalationView['kind']; code: string; personIds: string[] }[]
+}
+
+export interface CaseAgency {
+  organizationId: string
+  name: string
+  kind: string
+  emergencyPhone: string | null
+}
+
+/**
+ * Everything the case screen changes goes through `change`: one request, the case as the server now
+ * has it (every write answers with the whole case), and the escalations read again in the
+ * background, since the protocol's verdicts follow the case's facts (an age, a province).
+ */
+export function useCase(caseId: string) {
+  const { api } = useConsole()
+  const [detail, setDetail] = useState<CaseDetail | null>(null)
+  const [escalations, setEscalations] = useState<EscalationView[]>([])
+  const [evaluation, setEvaluation] = useState<Evaluation | null>(null)
+  const [loadError, setLoadError] = useState<ApiError | null>(null)
+
+  const refreshEscalations = useCallback(async () => {
+    const [list, evaluated] = await Promise.all([
+      api.get<{ escalations: EscalationView[] }>(`/api/cases/${caseId}/escalations`),
+      api.get<Evaluation>(`/api/cases/${caseId}/escalations/evaluation`),
+    ])
+    setEscalations(list.escalations)
+    setEvaluation(evaluated)
+  }, [api, caseId])
+
+  useEffect(() => {
+    let cancelled = false
+    setDetail(null)
+    setLoadError(null)
+    api.get<CaseDetail>(`/api/cases/${caseId}`).then(
+      (loaded) => {
+        if (cancelled) return
+        setDetail(loaded)
+        void refreshEscalations().catch(() => {})
+      },
+      (caught) => {
+        if (!cancelled) setLoadError(caught instanceof ApiError ? caught : null)
+      },
+    )
+    return () => {
+      cancelled = true
+    }
+  }, [api, caseId, refreshEscalations])
+
+  /** Sends one change; the answer (the whole case, or `{ case }` for an addition) replaces it. */
+  const change = useCallback(
+    async (method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown) => {
+      const answer = await api.send<CaseDetail | { id: string; case: CaseDetail }>(
+        method,
+        `/api/cases/${caseId}${path}`,
+        body,
+      )
+      setDetail('case' in answer ? answer.case : answer)
+      void refreshEscalations().catch(() => {})
+      return answer
+    },
+    [api, caseId, refreshEscalations],
+  )
+
+  /** An escalation change: its own answer, then the list and the verdicts read again. */
+  const escalate = useCallback(
+    async (path: string, body: unknown) => {
+      await api.send('POST', `/api/cases/${caseId}/escalations${path}`, body)
+      await refreshEscalations()
+    },
+    [api, caseId, refreshEscalations],
+  )
+
+  return { detail, loadError, escalations, evaluation, change, escalate }
+}
+
+/** People are never named in a case: they are numbered, with their role when known. */
+export function personLabel(
+  people: CaseDetail['people'],
+  personId: string,
+  t: (key: string, values?: Record<string, unknown>) => string,
+): string {
+  const index = people.findIndex((person) => person.id === personId)
+  const person = people[index]
+  if (!person) return t('case-screens:people.unknownPerson')
+  const number = t('case-screens:people.numbered', { number: index + 1 })
+  return person.role.state === 'given' ? `${number} (${t(`cases:personRole.${person.role.value}`)})` : number
+}
