@@ -159,8 +159,12 @@ describe('case management in the console', () => {
     await expect.poll(() => dispatch.locator('.badge.escalation-completed').count()).toBe(1)
     expect(await dispatch.textContent()).toMatch(/Contacted Toronto Police Service/)
 
-    await plan.getByRole('textbox', { name: 'Steps agreed' }).fill('Stay in the motel lobby until the police arrive')
-    await plan.getByRole('textbox', { name: 'A safe place to go or stay' }).fill('Her aunt’s home in Scarborough')
+    await plan
+      .getByRole('textbox', { name: 'Steps agreed' })
+      .fill('Stay in the motel lobby until the police arrive')
+    await plan
+      .getByRole('textbox', { name: 'A safe place to go or stay' })
+      .fill('Her aunt’s home in Scarborough')
     await plan.getByRole('button', { name: 'Save the safety plan' }).click()
     await expect.poll(() => plan.getByText(/^Saved at/).count()).toBe(1)
     await clean(page)
