@@ -4,8 +4,14 @@ import { registerCloseCheck } from './close-checks.ts'
 import { canSeeCase } from './protocols/case-access.ts'
 import { escalationCloseCheck } from './protocols/close-check.ts'
 import { registerEscalationRoutes } from './protocols/escalations.routes.ts'
+import { purgeReferrals } from './referrals/referrals.retention.ts'
 import { registerReferralRoutes } from './referrals/referrals.routes.ts'
-import { purgeExpiredPersonalData, retentionPolicy, scheduleRetention } from './retention.ts'
+import {
+  purgeExpiredPersonalData,
+  registerCasePurge,
+  retentionPolicy,
+  scheduleRetention,
+} from './retention.ts'
 
 /** Case management: cases gathering signals, safety first, every answer optional (ADR 008). */
 export const casesModule: RelaisModule = {
@@ -26,7 +32,9 @@ export const casesModule: RelaisModule = {
     // child-protection report is not recorded.
     registerEscalationRoutes(app, deps, { canSeeCase })
     registerCloseCheck(escalationCloseCheck)
-    // Referrals of needs to directory services, their outcomes and follow-ups.
+    // Referrals of needs to directory services, their outcomes and follow-ups; their free text
+    // goes with the rest of a long-closed case's personal data.
     registerReferralRoutes(app, deps)
+    registerCasePurge(purgeReferrals)
   },
 }

@@ -11,6 +11,8 @@ import { createTranslator } from '../../http/i18n.ts'
 import { buildSignal, buildViewer, testAudit } from '../cases.factories.ts'
 import type { Viewer } from '../cases.policy.ts'
 import { type CasesService, createCasesService } from '../cases.service.ts'
+import { purgeExpiredPersonalData, registerCasePurge } from '../retention.ts'
+import { purgeReferrals } from './referrals.retention.ts'
 import { createReferralService, type ReferralService } from './referrals.service.ts'
 
 const secrets = createSecrets([randomBytes(32)])
@@ -324,5 +326,49 @@ describe.each(engines)('referrals on $engine', ({ open }) => {
     await expect(
       referrals.recordOutcome(as(advocate), caseId, referral.id, { status: 'accepted' }),
     ).rejects.toMatchObject({ status: 409, code: 'case_closed' })
+  })
+
+  it('leaves only the counts of a long-closed case’s referrals once retention purges it', async () => {
+    now = new Date('2026-01-10T10:00:00Z')
+    const { caseId, needId } = await caseWithNeed()
+    const referral = await refer(caseId, needId, { alias: 'Maya', handoffNote: 'Bed held until 8 pm.' })
+    await referrals.recordOutcome(as(advocate), caseId, referral.id, {
+      status: 'completed',
+      note: 'She moved in with her sister.',
+    })
+    await cases.close(as(advocate), caseId, undefined)
+    const unregister = registerCasePurge(purgeReferrals)
+    try {
+      await purgeExpiredPersonalData(
+        { database, secrets },
+        { nonTraffickingDays: 90, closedCaseYears: 7 },
+        new Date('2033-06-01T00:00:00Z'),
+      )
+    } finally {
+      unregister()
+    }
+    const row = await database.db
+      .selectFrom('case_referral')
+      .select(['alias_sealed', 'handoff_note_sealed', 'status', 'need_kind', 'service_id', 'shared_fields'])
+      .where('id', '=', referral.id)
+      .executeTakeFirstOrThrow()
+    expect(row).toEqual({
+      alias_sealed: null,
+      handoff_note_sealed: null,
+      status: 'completed',
+      need_kind: 'housing-emergency',
+      service_id: services.active,
+      shared_fields: ['alias', 'needs'],
+    })
+    const events = await database.db
+      .selectFrom('case_referral_event')
+      .select(['status', 'note_sealed'])
+      .where('referral_id', '=', referral.id)
+      .orderBy('recorded_at')
+      .execute()
+    expect(events).toEqual([
+      { status: 'pending', note_sealed: null },
+      { status: 'completed', note_sealed: null },
+    ])
   })
 })
