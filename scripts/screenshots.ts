@@ -78,7 +78,10 @@ try {
     await signInAsDemo(page, 'supervisor', passwordOf('supervisor'))
     await page.getByRole('link', { name: 'Live board' }).click()
     await page.getByRole('heading', { name: 'Queues' }).waitFor()
-    await page.getByRole('row', { name: /Messaging/ }).first().waitFor()
+    await page
+      .getByRole('row', { name: /Messaging/ })
+      .first()
+      .waitFor()
   })
   await shoot('en-CA', '/console/', 'console-users-en.png', async (page) => {
     await signInAsDemo(page, 'admin', passwordOf('admin'))
