@@ -166,7 +166,14 @@ describe('case management in the console', () => {
       .getByRole('textbox', { name: 'A safe place to go or stay' })
       .fill('Her aunt’s home in Scarborough')
     await plan.getByRole('button', { name: 'Save the safety plan' }).click()
-    await expect.poll(() => plan.getByText(/^Saved at/).count()).toBe(1)
+    await expect
+      .poll(() =>
+        plan
+          .getByRole('form', { name: 'The plan agreed with the person' })
+          .getByText(/^Saved at/)
+          .count(),
+      )
+      .toBe(1)
     await clean(page)
     await page.screenshot({ path: '/tmp/case-safety-plan.png', fullPage: true })
 
@@ -187,6 +194,41 @@ describe('case management in the console', () => {
       .toBe('declined')
     await clean(page)
 
+    // Referred from the need: the directory search starts from what the case records.
+    await needs.getByRole('link', { name: 'Refer to a service: Emergency housing and shelter' }).click()
+    await expect
+      .poll(() => heading(page).textContent())
+      .toMatch(/^Refer: Emergency housing and shelter \(case C-/)
+    expect(await page.getByLabel('Province or territory').inputValue()).toBe('ON')
+    await expect.poll(() => page.locator('.result-card').count()).toBe(1)
+    const serviceTypes = page.getByRole('group', { name: 'Service type' })
+    await expect.poll(() => serviceTypes.getByRole('checkbox', { checked: true }).count()).toBe(1)
+    await clean(page)
+    await page.getByRole('button', { name: 'Refer to Youth emergency shelter' }).click()
+    const referral = page.getByRole('region', { name: 'Referral to Youth emergency shelter' })
+    await referral.getByRole('radio', { name: 'Yes' }).check()
+    await referral.getByRole('checkbox', { name: 'Age band' }).check()
+    await referral.getByRole('checkbox', { name: 'The advocate’s warm-handoff note' }).check()
+    await referral.getByLabel('Warm-handoff note (optional)').fill('Intake worker Sam expects her tonight')
+    await clean(page)
+    await page.screenshot({ path: '/tmp/case-referral.png', fullPage: true })
+    await referral.getByRole('button', { name: 'Make the referral' }).click()
+    await expect.poll(() => heading(page).textContent()).toMatch(/^Case C-/)
+    await expect
+      .poll(() => needs.getByLabel('Status of Emergency housing and shelter').inputValue())
+      .toBe('referred')
+    const card = needs.getByRole('article', { name: 'Youth emergency shelter' })
+    expect(await card.textContent()).toMatch(/Pending/)
+    expect(await card.textContent()).toMatch(
+      /Consent given to share: Age band, The advocate’s warm-handoff note/,
+    )
+    await card.getByText('Record an outcome or a follow-up').click()
+    await card.getByLabel('Outcome', { exact: true }).selectOption({ label: 'Accepted' })
+    await card.getByLabel('Note (optional)').fill('A bed is held until 10 p.m.')
+    await card.getByRole('button', { name: 'Save the outcome' }).click()
+    await expect.poll(() => card.locator('.badge').textContent()).toBe('Accepted')
+    await clean(page)
+
     // A person of 15 in Ontario: the protocol requires a child-protection report.
     await page.getByRole('button', { name: /^People/ }).click()
     await page.getByRole('button', { name: 'Add a person' }).click()
@@ -200,7 +242,7 @@ describe('case management in the console', () => {
     const required = page.getByRole('region', { name: 'Required by the protocol' })
     await expect
       .poll(() => required.textContent())
-      .toMatch(/A child-protection report is required and has not been recorded\. — Person 1 \(Victim/)
+      .toMatch(/A child-protection report is required and has not been recorded\. — Person 1 · Victim/)
     expect(await required.textContent()).toMatch(/Ontario escalation protocol, version 1/)
     await clean(page)
 
@@ -270,6 +312,14 @@ describe('case management in the console', () => {
     await clean(page)
     await page.screenshot({ path: '/tmp/case-closed.png', fullPage: true })
 
+    const referrals = await server.database.db
+      .selectFrom('case_referral')
+      .select(['status', 'consent_given', 'shared_fields'])
+      .where('case_id', '=', opened!.id)
+      .execute()
+    expect(referrals).toEqual([
+      { status: 'accepted', consent_given: true, shared_fields: ['ageBand', 'handoffNote'] },
+    ])
     const escalations = await server.database.db
       .selectFrom('case_escalation')
       .select(['kind', 'status', 'outcome', 'review_status', 'agency_id'])
@@ -320,7 +370,7 @@ describe('case management in the console', () => {
     const needs = page.getByRole('region', { name: 'Besoins' })
     await needs.getByLabel('Besoin', { exact: true }).selectOption({ label: 'Droits du travail' })
     await needs.getByRole('button', { name: 'Ajouter le besoin' }).click()
-    await expect.poll(() => needs.getByLabel('État de : Droits du travail').inputValue()).toBe('unmet')
+    await expect.poll(() => needs.getByLabel('État du besoin Droits du travail').inputValue()).toBe('unmet')
 
     await page.getByRole('button', { name: /^Situation/ }).click()
     const place = page.getByRole('form', { name: 'Où cela se passe' })

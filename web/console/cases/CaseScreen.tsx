@@ -11,6 +11,7 @@ import { NeedsPanel } from './Needs.tsx'
 import { NotesSection } from './Notes.tsx'
 import { PeopleSection } from './People.tsx'
 import { Disclosure, unaskedUnder } from './parts.tsx'
+import { NeedReferrals } from './Referrals.tsx'
 import { SafetyPlanPanel, SafetyQuestion } from './Safety.tsx'
 import { SignalsSection } from './Signals.tsx'
 import { LocationForm, SituationForm } from './SituationSection.tsx'
@@ -22,7 +23,7 @@ import { LocationForm, SituationForm } from './SituationSection.tsx'
 export function CaseScreen({ caseId }: { caseId: string }) {
   const { t, i18n } = useTranslation(['case-screens', 'cases'])
   const state = useCase(caseId)
-  const { detail: kase, evaluation, escalations, change, escalate } = state
+  const { detail: kase, evaluation, escalations, referrals, change, escalate, refer } = state
   const [escalationsOpen, setEscalationsOpen] = useState(false)
   const escalationsRef = useRef<HTMLDivElement>(null)
 
@@ -104,7 +105,11 @@ export function CaseScreen({ caseId }: { caseId: string }) {
           asPanel
         />
       )}
-      <NeedsPanel kase={kase} change={change} />
+      <NeedsPanel
+        kase={kase}
+        change={change}
+        renderExtra={(need) => <NeedReferrals kase={kase} need={need} referrals={referrals} refer={refer} />}
+      />
       {!notSafe && (
         <Disclosure title={t('safetyPlan.heading')} unasked={unaskedUnder(kase.unasked, 'safety.plan')}>
           <SafetyPlanPanel

@@ -1,6 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { type CaseList, type CaseSummary, caseNumberPattern } from '../../../common/contracts/cases.ts'
+import type { FollowUpList } from '../../../common/contracts/referrals.ts'
 import { type ProvinceCode, provinces } from '../../../common/geography.ts'
 import { ApiError } from '../../shared/api.ts'
 import { ErrorAlert } from '../../shared/fields.tsx'
@@ -8,12 +9,19 @@ import { navigate, usePath } from '../router.ts'
 import { ScrollRegion } from '../ScrollRegion.tsx'
 import { useConsole } from '../session.tsx'
 import { CaseScreen } from './CaseScreen.tsx'
+import { ReferPage } from './Referrals.tsx'
 import './cases.css'
 
-/** The cases section: the list at /cases, one case at /cases/<id>. */
+const uuid = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
+const casePath = new RegExp(`^/cases/(${uuid})$`, 'i')
+const referPath = new RegExp(`^/cases/(${uuid})/refer/(${uuid})$`, 'i')
+
+/** The cases section: the list at /cases, a case at /cases/<id>, a referral at /cases/<id>/refer/<need>. */
 export function CasesPage() {
   const path = usePath()
-  const match = /^\/cases\/([0-9a-f-]{36})$/i.exec(path)
+  const refer = referPath.exec(path)
+  if (refer) return <ReferPage key={path} caseId={refer[1]!} needId={refer[2]!} />
+  const match = casePath.exec(path)
   if (match) return <CaseScreen key={match[1]} caseId={match[1]!} />
   return <CasesList />
 }
@@ -45,6 +53,7 @@ function CasesList() {
   const [applied, setApplied] = useState('')
   const [list, setList] = useState<CaseList | null>(null)
   const [followUp, setFollowUp] = useState<CaseSummary[] | null>(null)
+  const [referralsDue, setReferralsDue] = useState<FollowUpList | null>(null)
   const [offset, setOffset] = useState(0)
   const [error, setError] = useState<ApiError | null>(null)
   const ids = { search: useId(), status: useId() }
@@ -105,6 +114,22 @@ function CasesList() {
     }
   }, [api, scope, supervisor])
 
+  useEffect(() => {
+    if (!can('case.manage')) return
+    let cancelled = false
+    api.get<FollowUpList>('/api/referrals/follow-ups', { limit: 50 }).then(
+      (answer) => {
+        if (!cancelled) setReferralsDue(answer)
+      },
+      () => {
+        if (!cancelled) setReferralsDue(null)
+      },
+    )
+    return () => {
+      cancelled = true
+    }
+  }, [api, can])
+
   const submit = (event: FormEvent) => {
     event.preventDefault()
     setOffset(0)
@@ -138,7 +163,10 @@ function CasesList() {
         <h2 id="follow-up-heading">{t('list.followUp')}</h2>
         <p className="field-hint">{t('list.followUpRule', { days: followUpDays })}</p>
         {followUp && followUp.length === 0 && <p>{t('list.followUpNone')}</p>}
-        {followUp && followUp.length > 0 && <CaseTable cases={followUp} caption={t('list.followUp')} />}
+        {followUp && followUp.length > 0 && (
+          <CaseTable cases={followUp} caption={t('list.followUp')} hiddenCaption />
+        )}
+        {referralsDue && <ReferralsDue list={referralsDue} />}
       </section>
       <form className="case-search" onSubmit={submit}>
         <div className="field grow">
@@ -201,14 +229,22 @@ function CasesList() {
   )
 }
 
-function CaseTable({ cases, caption }: { cases: CaseSummary[]; caption: string }) {
+function CaseTable({
+  cases,
+  caption,
+  hiddenCaption = false,
+}: {
+  cases: CaseSummary[]
+  caption: string
+  hiddenCaption?: boolean
+}) {
   const { t, i18n } = useTranslation(['case-screens', 'cases'])
   const when = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' })
   const lang = i18n.language === 'fr' ? 'fr' : 'en'
   return (
     <ScrollRegion label={caption}>
       <table className="case-table">
-        <caption>{caption}</caption>
+        <caption className={hiddenCaption ? 'visually-hidden' : undefined}>{caption}</caption>
         <thead>
           <tr>
             <th scope="col">{t('list.col.number')}</th>
@@ -223,7 +259,7 @@ function CaseTable({ cases, caption }: { cases: CaseSummary[]; caption: string }
         <tbody>
           {cases.map((item) => (
             <tr key={item.id}>
-              <th scope="row">
+              <th scope="row" className="nowrap">
                 <a
                   href={`/console/cases/${item.id}`}
                   onClick={(event) => {
@@ -256,5 +292,57 @@ function CaseTable({ cases, caption }: { cases: CaseSummary[]; caption: string }
         </tbody>
       </table>
     </ScrollRegion>
+  )
+}
+
+/** Referrals whose follow-up is due, among the cases the caller may see, soonest first. */
+function ReferralsDue({ list }: { list: FollowUpList }) {
+  const { t, i18n } = useTranslation(['case-screens', 'cases', 'referrals'])
+  const date = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium' })
+  return (
+    <>
+      <h3>{t('list.referralsDue')}</h3>
+      {list.followUps.length === 0 ? (
+        <p>{t('list.referralsDueNone')}</p>
+      ) : (
+        <ScrollRegion label={t('list.referralsDue')}>
+          <table>
+            <caption className="visually-hidden">{t('list.referralsDue')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('list.referralCol.case')}</th>
+                <th scope="col">{t('list.referralCol.need')}</th>
+                <th scope="col">{t('list.referralCol.service')}</th>
+                <th scope="col">{t('list.referralCol.status')}</th>
+                <th scope="col">{t('list.referralCol.due')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.followUps.map((item) => (
+                <tr key={item.referralId}>
+                  <th scope="row" className="nowrap">
+                    <a
+                      href={`/console/cases/${item.caseId}`}
+                      onClick={(event) => {
+                        event.preventDefault()
+                        navigate(`/cases/${item.caseId}`)
+                      }}
+                    >
+                      {item.caseNumber}
+                    </a>
+                  </th>
+                  <td>{t(`cases:needKind.${item.needKind}`)}</td>
+                  <td>
+                    {item.serviceName} · {item.organizationName}
+                  </td>
+                  <td>{t(`referrals:outcome.${item.status}`)}</td>
+                  <td>{date.format(new Date(item.followUpDueAt))}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollRegion>
+      )}
+    </>
   )
 }

@@ -79,11 +79,14 @@ export function EscalationsSection({
   evaluation,
   escalations,
   escalate,
+  inSafetyPlan = [],
 }: {
   kase: CaseDetail
   evaluation: Evaluation | null
   escalations: EscalationView[]
   escalate: Escalate
+  /** Kinds worked in the safety plan (emergency dispatch): only pointed to here. */
+  inSafetyPlan?: EscalationKind[]
 }) {
   const { t } = useTranslation(['case-screens', 'escalations'])
   if (!evaluation) return <p>{t('common:loading')}</p>
@@ -97,14 +100,21 @@ export function EscalationsSection({
             })
           : t('escalation.noProtocol')}
       </p>
-      {evaluation.kinds.map((kind) => (
-        <EscalationKindPanel
-          key={kind.kind}
-          kase={kase}
-          evaluation={kind}
-          escalations={escalations.filter((item) => item.kind === kind.kind)}
-          escalate={escalate}
-        />
+      {evaluation.kinds
+        .filter((kind) => !inSafetyPlan.includes(kind.kind))
+        .map((kind) => (
+          <EscalationKindPanel
+            key={kind.kind}
+            kase={kase}
+            evaluation={kind}
+            escalations={escalations.filter((item) => item.kind === kind.kind)}
+            escalate={escalate}
+          />
+        ))}
+      {inSafetyPlan.map((kind) => (
+        <p key={kind} className="field-hint">
+          {t('escalation.inSafetyPlan', { kind: t(`escalations:kind.${kind}`) })}
+        </p>
       ))}
     </>
   )
@@ -144,7 +154,17 @@ export function EscalationKindPanel({
           headingLevel={headingLevel === 3 ? 4 : 5}
         />
       ))}
-      {startable && <StartEscalation kase={kase} evaluation={evaluation} escalate={escalate} />}
+      {startable && escalations.length === 0 && (
+        <StartEscalation kase={kase} evaluation={evaluation} escalate={escalate} />
+      )}
+      {startable && escalations.length > 0 && (
+        <details className="start-another">
+          <summary>
+            {t('escalation.startAnother', { kind: t(`escalations:kind.${evaluation.kind}`) })}
+          </summary>
+          <StartEscalation kase={kase} evaluation={evaluation} escalate={escalate} />
+        </details>
+      )}
     </section>
   )
 }

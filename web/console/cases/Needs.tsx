@@ -63,7 +63,10 @@ function NeedRow({
           {need.personId && <> · {personLabel(kase.people, need.personId, t)}</>}
         </p>
         <div className="field need-status">
-          <label htmlFor={statusId}>{t('needs.statusOf', { need: kind })}</label>
+          <label htmlFor={statusId}>
+            {t('needs.status')}
+            <span className="visually-hidden"> {t('needs.statusOf', { need: kind })}</span>
+          </label>
           <select
             id={statusId}
             value={need.status}
@@ -120,7 +123,9 @@ function AddNeed({ kase, change }: { kase: CaseDetail; change: Change }) {
             'needAdded',
           )
           .then((saved) => {
-            if (saved) setKind('')
+            if (!saved) return
+            setKind('')
+            setStatus('unmet')
           })
       }}
     >

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react'
 import type { CaseDetail } from '../../../common/contracts/cases.ts'
 import type { EscalationView } from '../../../common/contracts/escalations.ts'
+import type { ReferralView } from '../../../common/contracts/referrals.ts'
 import { ApiError } from '../../shared/api.ts'
 import { useConsole } from '../session.tsx'
 
@@ -8,6 +9,7 @@ export type { CaseDetail }
 export type Person = CaseDetail['people'][number]
 export type Exploiter = CaseDetail['exploiters'][number]
 export type Need = CaseDetail['needs'][number]
+export type { ReferralView }
 
 /** What the escalations API answers for a case's evaluation (the contract's response shape). */
 export interface Evaluation {
@@ -33,13 +35,15 @@ export interface CaseAgency {
 /**
  * Everything the case screen changes goes through `change`: one request, the case as the server now
  * has it (every write answers with the whole case), and the escalations read again in the
- * background, since the protocol's verdicts follow the case's facts (an age, a province).
+ * background, since the protocol's verdicts follow the case's facts (an age, a province). A referral
+ * change reads the case again too: it moves its need's status.
  */
 export function useCase(caseId: string) {
   const { api } = useConsole()
   const [detail, setDetail] = useState<CaseDetail | null>(null)
   const [escalations, setEscalations] = useState<EscalationView[]>([])
   const [evaluation, setEvaluation] = useState<Evaluation | null>(null)
+  const [referrals, setReferrals] = useState<ReferralView[]>([])
   const [loadError, setLoadError] = useState<ApiError | null>(null)
 
   const refreshEscalations = useCallback(async () => {
@@ -51,6 +55,10 @@ export function useCase(caseId: string) {
     setEvaluation(evaluated)
   }, [api, caseId])
 
+  const refreshReferrals = useCallback(async () => {
+    setReferrals((await api.get<{ referrals: ReferralView[] }>(`/api/cases/${caseId}/referrals`)).referrals)
+  }, [api, caseId])
+
   useEffect(() => {
     let cancelled = false
     setDetail(null)
@@ -60,6 +68,7 @@ export function useCase(caseId: string) {
         if (cancelled) return
         setDetail(loaded)
         void refreshEscalations().catch(() => {})
+        void refreshReferrals().catch(() => {})
       },
       (caught) => {
         if (!cancelled) setLoadError(caught instanceof ApiError ? caught : null)
@@ -68,7 +77,7 @@ export function useCase(caseId: string) {
     return () => {
       cancelled = true
     }
-  }, [api, caseId, refreshEscalations])
+  }, [api, caseId, refreshEscalations, refreshReferrals])
 
   /** Sends one change; the answer (the whole case, or `{ case }` for an addition) replaces it. */
   const change = useCallback(
@@ -94,7 +103,18 @@ export function useCase(caseId: string) {
     [api, caseId, refreshEscalations],
   )
 
-  return { detail, loadError, escalations, evaluation, change, escalate }
+  /** A referral change: its own answer, then the referrals and the case (its needs) read again. */
+  const refer = useCallback(
+    async (path: string, body: unknown) => {
+      const answer = await api.send<ReferralView>('POST', `/api/cases/${caseId}/referrals${path}`, body)
+      const [loaded] = await Promise.all([api.get<CaseDetail>(`/api/cases/${caseId}`), refreshReferrals()])
+      setDetail(loaded)
+      return answer
+    },
+    [api, caseId, refreshReferrals],
+  )
+
+  return { detail, loadError, escalations, evaluation, referrals, change, escalate, refer }
 }
 
 /** People are never named in a case: they are numbered, with their role when known. */
@@ -107,5 +127,5 @@ export function personLabel(
   const person = people[index]
   if (!person) return t('case-screens:people.unknownPerson')
   const number = t('case-screens:people.numbered', { number: index + 1 })
-  return person.role.state === 'given' ? `${number} (${t(`cases:personRole.${person.role.value}`)})` : number
+  return person.role.state === 'given' ? `${number} · ${t(`cases:personRole.${person.role.value}`)}` : number
 }

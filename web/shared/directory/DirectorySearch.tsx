@@ -1,4 +1,4 @@
-import { type FormEvent, useCallback, useEffect, useId, useState } from 'react'
+import { type FormEvent, type ReactNode, useCallback, useEffect, useId, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type {
   DirectoryResult,
@@ -86,15 +86,22 @@ export function DirectorySearch({
   headingLevel = 1,
   intro,
   onOpen,
+  initial,
+  renderAction,
 }: {
   api: ApiClient
   endpoint: string
   headingLevel?: 1 | 2
   intro?: string
   onOpen?: (result: DirectoryResult) => void
+  /** Filters to start from (a referral starts from what the case records). */
+  initial?: Partial<SearchState>
+  /** An action shown under each result (refer to this service). */
+  renderAction?: (result: DirectoryResult) => ReactNode
 }) {
   const { t, i18n } = useTranslation('directory')
-  const [state, setState] = useState<SearchState>(initialState)
+  const start = useRef<SearchState>({ ...initialState, ...initial })
+  const [state, setState] = useState<SearchState>(start.current)
   const [terms, setTerms] = useState<FilterTerm[]>([])
   const [response, setResponse] = useState<DirectorySearchResponse | null>(null)
   const [results, setResults] = useState<DirectoryResult[]>([])
@@ -134,7 +141,7 @@ export function DirectorySearch({
     [api, endpoint, lang],
   )
   useEffect(() => {
-    void run(initialState)
+    void run(start.current)
   }, [run])
 
   const update = (change: Partial<SearchState>, immediately = true) => {
@@ -324,6 +331,7 @@ export function DirectorySearch({
             {results.map((result) => (
               <li key={result.id}>
                 <ResultCard result={result} headingLevel={headingLevel + 1} onOpen={onOpen} />
+                {renderAction?.(result)}
               </li>
             ))}
           </ul>
