@@ -83,6 +83,12 @@ try {
       .first()
       .waitFor()
   })
+  await shoot('en-CA', '/console/', 'console-case-en.png', async (page) => {
+    await signInAsDemo(page, 'supervisor', passwordOf('supervisor'))
+    await page.getByRole('link', { name: 'Cases', exact: true }).click()
+    await page.getByRole('table', { name: 'Cases found' }).getByRole('link').first().click()
+    await page.getByRole('heading', { name: 'Safety', exact: true }).waitFor()
+  })
   await shoot('en-CA', '/console/', 'console-users-en.png', async (page) => {
     await signInAsDemo(page, 'admin', passwordOf('admin'))
     await page.getByRole('link', { name: 'Staff accounts' }).click()

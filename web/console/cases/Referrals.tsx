@@ -299,7 +299,8 @@ export function ReferPage({ caseId, needId }: { caseId: string; needId: string }
   return (
     <div className="refer-page">
       {back}
-      <h1>{t('referral.heading', { need: kind, number: kase.number })}</h1>
+      <h1>{t('referral.heading', { need: kind })}</h1>
+      <p className="case-meta">{t('case.heading', { number: kase.number })}</p>
       {chosen ? (
         <ReferralForm
           kase={kase}
