@@ -310,6 +310,21 @@ describe('case management in the console', () => {
     await clean(page)
     await page.screenshot({ path: '/tmp/case-closed.png', fullPage: true })
 
+    // Declined and not-asked answers are stored as such, never as values.
+    const people = await server.database.db
+      .selectFrom('case_person')
+      .select(['role', 'age_years', 'gender', 'gender_answer', 'residency_answer'])
+      .where('case_id', '=', opened!.id)
+      .execute()
+    expect(people).toEqual([
+      {
+        role: 'victim',
+        age_years: 15,
+        gender: null,
+        gender_answer: 'declined',
+        residency_answer: 'not_asked',
+      },
+    ])
     const referrals = await server.database.db
       .selectFrom('case_referral')
       .select(['status', 'consent_given', 'shared_fields'])
