@@ -1,4 +1,5 @@
 import type { RelaisModule } from '../modules.ts'
+import { seedDemoCases } from './cases.demo.ts'
 import { registerCaseRoutes } from './cases.routes.ts'
 import { registerCloseCheck } from './close-checks.ts'
 import { canSeeCase } from './protocols/case-access.ts'
@@ -16,6 +17,7 @@ import {
 /** Case management: cases gathering signals, safety first, every answer optional (ADR 008). */
 export const casesModule: RelaisModule = {
   name: 'cases',
+  seedDemo: (context) => seedDemoCases(context),
   registerRoutes(app, deps) {
     registerCaseRoutes(app, deps)
     // Retention: purged once the app is ready, then daily (a timer, never a request's work).
