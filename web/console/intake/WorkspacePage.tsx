@@ -50,11 +50,15 @@ export function WorkspacePage() {
     ),
   )
 
+  // The selection follows the list: a conversation that left it (ended, transferred) gives way to the
+  // first one. One just accepted may not be listed yet, and stays selected.
+  const listed = useRef(new Set<string>())
   useEffect(() => {
     if (!workspace) return
     const ids = workspace.conversations.map((item) => item.id)
-    if (selected && !ids.includes(selected)) setSelected(ids[0] ?? null)
-    if (!selected && ids.length > 0) setSelected(ids[0] ?? null)
+    const left = selected !== null && listed.current.has(selected) && !ids.includes(selected)
+    if (left || (!selected && ids.length > 0)) setSelected(ids[0] ?? null)
+    listed.current = new Set(ids)
   }, [workspace, selected])
 
   const act = async (work: () => Promise<unknown>) => {
