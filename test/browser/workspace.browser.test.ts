@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   accessibilityViolations,
   launchBrowser,
   newContext,
+  openConsoleAs,
   startWebServer,
   type WebServer,
 } from '../support/browser.ts'
-import { buildStaff, sessionFor } from '../support/factories.ts'
 import { SocketClient } from '../support/sockets.ts'
 
 let server: WebServer
@@ -24,25 +24,8 @@ afterAll(async () => {
 })
 
 /** A console tab signed in as a new staff member of this role. */
-async function consoleAs(role: 'advocate' | 'supervisor', locale: string, path: string) {
-  const staff = await buildStaff(server, { role, locale: locale.slice(0, 2) })
-  const session = await sessionFor(server, staff)
-  const context: BrowserContext = await newContext(browser, locale)
-  const { hostname } = new URL(server.url)
-  await context.addCookies([
-    {
-      name: 'relais_session',
-      value: session.cookie.split('=')[1] as string,
-      domain: hostname,
-      path: '/',
-      httpOnly: true,
-      sameSite: 'Strict',
-    },
-  ])
-  const page = await context.newPage()
-  await page.goto(`${server.url}/console${path}`)
-  return { staff, context, page }
-}
+const consoleAs = (role: 'advocate' | 'supervisor', locale: string, path: string) =>
+  openConsoleAs(server, browser, role, locale, path)
 
 async function visitorChat(language: 'en' | 'fr') {
   const response = await fetch(`${server.url}/api/chat/conversations`, {

@@ -6,6 +6,7 @@ import axe from 'axe-core'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import { webDistDir } from '../../server/http/web.ts'
 import { buildTestApp, type TestApp } from './app.ts'
+import { buildStaff, sessionFor } from './factories.ts'
 
 export const chromiumPath = process.env.RELAIS_CHROMIUM ?? '/usr/bin/chromium'
 
@@ -85,4 +86,31 @@ export async function accessibilityViolations(page: Page) {
     impact: violation.impact,
     nodes: violation.nodes.map((node) => node.target.join(' ')),
   }))
+}
+
+/** A console tab at `path`, signed in as a new staff member of this role (session written to the store). */
+export async function openConsoleAs(
+  server: WebServer,
+  browser: Browser,
+  role: 'advocate' | 'supervisor',
+  locale: string,
+  path: string,
+) {
+  const staff = await buildStaff(server, { role, locale: locale.slice(0, 2) })
+  const session = await sessionFor(server, staff)
+  const context = await newContext(browser, locale)
+  const { hostname } = new URL(server.url)
+  await context.addCookies([
+    {
+      name: 'relais_session',
+      value: session.cookie.split('=')[1] as string,
+      domain: hostname,
+      path: '/',
+      httpOnly: true,
+      sameSite: 'Strict',
+    },
+  ])
+  const page = await context.newPage()
+  await page.goto(`${server.url}/console${path}`)
+  return { staff, context, page }
 }
