@@ -4,6 +4,7 @@ import {
   type ExploiterRelationship,
   htcdsRelationshipOf,
 } from '../../common/contracts/cases.ts'
+import type { Secrets } from '../crypto/secrets.ts'
 import {
   ageOf,
   exploiterColumns,
@@ -19,14 +20,22 @@ import type { Db } from './cases.store.ts'
  * A case as HTCDS 2.0 JSON, for a person's access request or a transfer with consent (ADR 008). Field
  * and value names are the standard's (prs_, vic_, per_, cas_, cco_, hte_); Relais's extensions carry
  * their own prefixes: sig_ (signals), saf_ (safety), ned_ (needs), rel_ (anything else of Relais), and
- * other modules' parts theirs (tip_ for law-enforcement tips). A field without a given answer is null,
+ * other modules' parts theirs (tip_ for law-enforcement tips, ref_ for referrals). A field without a given answer is null,
  * and each record's `rel_Unanswered` says why: unknown, declined or not_asked.
  */
 
 export const HTCDS_VERSION = '2.0'
 
+/**
+ * What a part is given besides the transaction: the secrets, since what a person said is sealed
+ * (a referral's alias and notes) and an export is where it is read back to them.
+ */
+export interface ExportContext {
+  secrets: Secrets
+}
+
 /** Another module's part of the export (escalations, referrals), read in the export's transaction. */
-export type ExportPart = (trx: Db, caseId: string) => Promise<Record<string, unknown>>
+export type ExportPart = (trx: Db, caseId: string, context: ExportContext) => Promise<Record<string, unknown>>
 const parts = new Set<ExportPart>()
 
 /** Adds a part to every case export; returns the function that removes it. */
@@ -38,9 +47,13 @@ export function registerExportPart(part: ExportPart): () => void {
 }
 
 /** Every registered part's keys, merged in registration order. */
-export async function exportParts(trx: Db, caseId: string): Promise<Record<string, unknown>> {
+export async function exportParts(
+  trx: Db,
+  caseId: string,
+  context: ExportContext,
+): Promise<Record<string, unknown>> {
   const merged: Record<string, unknown> = {}
-  for (const part of parts) Object.assign(merged, await part(trx, caseId))
+  for (const part of parts) Object.assign(merged, await part(trx, caseId, context))
   return merged
 }
 

@@ -1,10 +1,12 @@
 import type { RelaisModule } from '../modules.ts'
 import { seedDemoCases } from './cases.demo.ts'
+import { registerExportPart } from './cases.export.ts'
 import { registerCaseRoutes } from './cases.routes.ts'
 import { registerCloseCheck } from './close-checks.ts'
 import { canSeeCase } from './protocols/case-access.ts'
 import { escalationCloseCheck } from './protocols/close-check.ts'
 import { registerEscalationRoutes } from './protocols/escalations.routes.ts'
+import { exportReferrals } from './referrals/referrals.export.ts'
 import { purgeReferrals } from './referrals/referrals.retention.ts'
 import { registerReferralRoutes } from './referrals/referrals.routes.ts'
 import {
@@ -35,8 +37,9 @@ export const casesModule: RelaisModule = {
     registerEscalationRoutes(app, deps, { canSeeCase })
     registerCloseCheck(escalationCloseCheck)
     // Referrals of needs to directory services, their outcomes and follow-ups; their free text
-    // goes with the rest of a long-closed case's personal data.
+    // goes with the rest of a long-closed case's personal data, and into the case's export.
     registerReferralRoutes(app, deps)
     registerCasePurge(purgeReferrals)
+    registerExportPart(exportReferrals)
   },
 }

@@ -269,7 +269,7 @@ export function createCasesService(deps: CasesDeps) {
         const file = await findVisibleCase(trx, actor.viewer, caseId, now)
         if (!file) throw caseNotFound()
         const opened = await openCase(trx, actor.viewer, file, now)
-        const document = toHtcds(opened, now, await exportParts(trx, caseId))
+        const document = toHtcds(opened, now, await exportParts(trx, caseId, { secrets }))
         await appendAuditEvent(trx, actor.audit, {
           action: 'case.exported',
           entityType: 'case_file',
