@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createPGliteDatabase } from '../../test/support/database.ts'
+import { loadEnv } from '../config/env.ts'
 import { createSecrets } from '../crypto/secrets.ts'
 import type { Database } from '../db/database.ts'
 import { seedDemo, seededRandom } from '../demo/demo.ts'
@@ -13,7 +17,7 @@ import { demoEmail } from '../identity/identity.demo.ts'
 import { identityModule } from '../identity/identity.module.ts'
 import { createIdentityService, type Principal } from '../identity/identity.service.ts'
 import { intakeModule } from '../intake/intake.module.ts'
-import { caseDemoDesign, planCaseDemo, scenarioAgencies, scenarios } from './cases.demo.ts'
+import { caseDemoDesign, planCaseDemo, referableServices, scenarioAgencies, scenarios } from './cases.demo.ts'
 import { casesModule } from './cases.module.ts'
 import { createCasesService } from './cases.service.ts'
 import { canSeeCase } from './protocols/case-access.ts'
@@ -23,6 +27,7 @@ import {
   createEscalationService,
   requiredOpenEscalations,
 } from './protocols/escalations.service.ts'
+import { createReferralService } from './referrals/referrals.service.ts'
 import { purgeExpiredPersonalData } from './retention.ts'
 
 const DAY = 86_400_000
@@ -43,7 +48,9 @@ describe('demo cases', () => {
         .rows[0]!.n,
     )
   const yearSignals = () =>
-    database.db.selectFrom('intake_signal').where('intake_signal.received_at', '<=', new Date(seededAt.getTime() - DAY))
+    database.db
+      .selectFrom('intake_signal')
+      .where('intake_signal.received_at', '<=', new Date(seededAt.getTime() - DAY))
 
   beforeAll(async () => {
     vi.stubEnv(DEMO_SERVICES_VARIABLE, '200')
@@ -79,7 +86,7 @@ describe('demo cases', () => {
 
   it('writes a year of signals on every channel in the designed proportions, before today', async () => {
     expect(report.find((line) => line.startsWith('Demo cases:'))).toMatch(
-      /^Demo cases: a year of 2,000 signals \(72 % by phone\), 150 cases \(\d+ open\) with 8 escalations, written in [\d.]+ s\.$/,
+      /^Demo cases: a year of 2,000 signals \(72 % by phone\), 150 cases \(\d+ open\) with \d+ referrals and 8 escalations, written in [\d.]+ s\.$/,
     )
     const byChannel = await yearSignals()
       .select(['channel', (eb) => eb.fn.countAll<number>().as('n')])
@@ -179,6 +186,71 @@ describe('demo cases', () => {
     for (const row of rows) expect(places.has(`${row.province}/${row.municipality}`)).toBe(true)
   })
 
+  it('refers needs to active services of their kind in the case’s province, the need following the outcome', async () => {
+    const referrals = await database.db
+      .selectFrom('case_referral as r')
+      .innerJoin('case_file as c', 'c.id', 'r.case_id')
+      .innerJoin('case_need as n', 'n.id', 'r.need_id')
+      .innerJoin('directory_service as s', 's.id', 'r.service_id')
+      .select([
+        'r.id',
+        'r.status',
+        'r.need_kind',
+        'r.follow_up_due_at',
+        'r.status_changed_at',
+        'r.consent_given',
+        'r.shared_fields',
+        'n.kind',
+        'n.status as need_status',
+        'c.status as case_status',
+        'c.province',
+        's.status as service_status',
+        (eb) =>
+          eb
+            .selectFrom('directory_search as e')
+            .select(
+              sql<boolean>`bool_or(e.province = c.province and ${sql.lit('relais-service-type:')} || n.kind = any(e.term_ids))`.as(
+                'x',
+              ),
+            )
+            .whereRef('e.service_id', '=', 'r.service_id')
+            .as('in_place'),
+      ])
+      .execute()
+    expect(referrals.length).toBeGreaterThan(60)
+    const needAfter = {
+      pending: 'referred',
+      accepted: 'referred',
+      unknown: 'referred',
+      completed: 'met',
+      declined: 'unmet',
+      no_capacity: 'unmet',
+    }
+    for (const r of referrals) {
+      expect(r.service_status).toBe('active')
+      expect(r.in_place).toBe(true)
+      expect(r.need_kind).toBe(r.kind)
+      expect(r.need_status).toBe(needAfter[r.status])
+      // Open referrals of open cases come up for follow-up; none once answered or the case is closed.
+      expect(r.follow_up_due_at !== null).toBe(['pending', 'accepted'].includes(r.status))
+      if (r.follow_up_due_at) expect(r.case_status).toBe('open')
+      if (!r.consent_given) expect(r.shared_fields).toEqual([])
+    }
+    expect(new Set(referrals.map((r) => r.status)).size).toBe(6)
+    // Each referral's history starts pending and ends where it stands.
+    const histories = await sql<{ referral_id: string; statuses: string[]; last_at: Date }>`
+      select referral_id, array_agg(status order by occurred_at) as statuses, max(occurred_at) as last_at
+      from case_referral_event group by referral_id`.execute(database.db)
+    const byId = new Map(referrals.map((r) => [r.id, r]))
+    expect(histories.rows).toHaveLength(referrals.length)
+    for (const history of histories.rows) {
+      const referral = byId.get(history.referral_id)!
+      expect(history.statuses[0]).toBe('pending')
+      expect(history.statuses.at(-1)).toBe(referral.status)
+      expect(history.last_at).toEqual(referral.status_changed_at)
+    }
+  })
+
   it('escalates under the shipped protocols to the agencies the directory holds for the place', async () => {
     const escalations = await database.db
       .selectFrom('case_escalation as e')
@@ -256,29 +328,42 @@ describe('demo cases', () => {
       const opened = await cases.read(actor, id)
       expect(opened.signals.length).toBeGreaterThan(0)
     }
-    const escalations = createEscalationService({
-      database,
-      secrets,
-      translator: await createTranslator(),
-      canSeeCase,
-    })
+    const translator = await createTranslator()
+    const escalations = createEscalationService({ database, secrets, translator, canSeeCase })
     const withEscalations = await database.db.selectFrom('case_escalation').select('case_id').execute()
     for (const { case_id } of withEscalations) {
       const listed = await escalations.list({ principal: advocate, audit, locale: 'fr' }, case_id)
       expect(listed.length).toBe(1)
     }
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'relais-demo-'))
+    const referrals = createReferralService({
+      database,
+      secrets,
+      translator,
+      env: loadEnv({ NODE_ENV: 'test', RELAIS_DATA_DIR: dataDir }),
+    })
+    const referralActor = { ...actor, lang: 'fr' as const }
+    const withReferrals = await database.db.selectFrom('case_referral').select('case_id').distinct().execute()
+    for (const { case_id } of withReferrals)
+      expect((await referrals.list(referralActor, case_id)).length).toBeGreaterThan(0)
+    // Referrals left waiting for news come up for follow-up.
+    const due = await referrals.followUps(referralActor, { limit: 100, offset: 0 })
+    expect(due.total).toBeGreaterThan(0)
+    rmSync(dataDir, { recursive: true, force: true })
   })
 
   it('plans the same year from the same seed', async () => {
     const protocols = await allProtocols(database.db)
     const agencies = await scenarioAgencies(database.db, protocols, seededAt.toISOString().slice(0, 10))
     expect(agencies.size).toBe(scenarios.filter((s) => s.escalation).length)
+    const services = await referableServices(database.db)
     const input = (seed: number) => ({
       random: seededRandom(seed),
       now: seededAt,
       staff: { advocate: advocate.userId, supervisor: advocate.userId },
       protocols,
       agencies,
+      services,
     })
     const first = planCaseDemo(input(5))
     expect(planCaseDemo(input(5))).toEqual(first)

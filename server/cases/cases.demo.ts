@@ -1,19 +1,18 @@
-import type { Insertable, Kysely } from 'kysely'
-import { sql } from 'kysely'
-import {
-  type Age,
-  type AgeBand,
-  type Answer,
-  type CommunitySize,
-  type ExploiterRelationship,
-  type NeedKind,
-  type NeedStatus,
-  type PersonRole,
-  type ResidencyStatus,
-  type SafetyStatus,
-  unansweredStates,
+import { type Insertable, type Kysely, sql } from 'kysely'
+import type {
+  Age,
+  AgeBand,
+  Answer,
+  CommunitySize,
+  ExploiterRelationship,
+  NeedKind,
+  NeedStatus,
+  PersonRole,
+  ResidencyStatus,
+  SafetyStatus,
 } from '../../common/contracts/cases.ts'
 import type { EscalationKind, Outcome, ShareableField } from '../../common/contracts/escalations.ts'
+import type { ReferralOutcome, ShareableReferralField } from '../../common/contracts/referrals.ts'
 import type { ProvinceCode } from '../../common/geography.ts'
 import type {
   Gender,
@@ -31,13 +30,13 @@ import type { DemoContext, Random } from '../demo/demo.ts'
 import { provinceShares } from '../directory/demo/generate.ts'
 import { type Municipality, municipalities } from '../directory/demo/municipalities.ts'
 import { findResponsibleAgencies } from '../directory/directory.search.ts'
+import { serviceTypeTermId } from '../directory/taxonomies.ts'
 import { demoEmail } from '../identity/identity.demo.ts'
 import { contactIndex } from '../intake/intake.service.ts'
 import type { Channel, Classification, ContactKind } from '../intake/intake.tables.ts'
 import { queueName } from '../intake/signals.ts'
 import { ageColumns, answerColumns } from './cases.answers.ts'
-import type { StoredProtocol } from './protocols/catalogue.ts'
-import { nationalBounds, protocolInForce } from './protocols/catalogue.ts'
+import { nationalBounds, protocolInForce, type StoredProtocol } from './protocols/catalogue.ts'
 import { allProtocols } from './protocols/escalations.service.ts'
 import { agencyRecord } from './protocols/escalations.store.ts'
 import { type EvaluatedPerson, evaluateChildProtection, evaluateEscalations } from './protocols/evaluate.ts'
@@ -46,14 +45,15 @@ import { type EvaluatedPerson, evaluateChildProtection, evaluateEscalations } fr
  * The cases module's share of the demo: a year of the line's history before today's (which the
  * intake demo writes). Signals on every channel in the hotline's proportions, classified at wrap-up;
  * a case for each trafficking-related conversation, some gathering a call back or a second caller;
- * what the people chose to share, needs with their progress, sealed notes; and a few escalations
- * under the shipped protocols (child-protection reports in Ontario and Quebec, a tip with consent,
- * an emergency dispatch) to agencies the demo directory holds for the place.
+ * what the people chose to share, needs referred to services of the demo directory with their
+ * outcomes, sealed notes; and a few escalations under the shipped protocols (child-protection reports
+ * in Ontario and Quebec, a tip with consent, an emergency dispatch) to the agencies the demo
+ * directory holds for the place.
  *
- * Two steps: `planCaseDemo` decides every row from the seeded generator (pure, so a seed always gives
- * the same plan), then `writeCaseDemo` seals what is personal and writes the rows in bulk, in one
- * transaction. Old signals not about trafficking keep their bodies and addresses here: retention
- * purges them at start, as it would have done over the year.
+ * Two steps: `planCaseDemo` decides every row, ids included, from the seeded generator alone (so a
+ * seed always gives the same plan), then `writeCaseDemo` seals what is personal and writes the rows
+ * in bulk. Old signals not about trafficking keep their bodies and addresses here: retention purges
+ * them at start, as it would have over the year.
  */
 
 /** The numbers the demo is built to: exact, so the demo and its test agree on them. */
@@ -63,31 +63,28 @@ export const caseDemoDesign = {
   channels: { voice: 1440, web_chat: 220, sms: 120, email: 100, web_form: 80, whatsapp: 40 },
   /** Hung up or left before an advocate answered: never classified. */
   abandoned: 100,
-  classifications: {
-    trafficking: 210,
-    non_trafficking_concern: 520,
-    information_request: 760,
-    other: 410,
-  },
+  classifications: { trafficking: 210, non_trafficking_concern: 520, information_request: 760, other: 410 },
   cases: 150,
   /** How many cases gather 1, 2, 3 or 4 signals: 105 + 2×33 + 3×9 + 4×3 = 210 trafficking signals. */
   signalsPerCase: { 1: 105, 2: 33, 3: 9, 4: 3 },
   /** The history ends a day before now, where the intake demo's day begins. */
   days: 365,
+  /** Days until a referral's next follow-up (RELAIS_REFERRAL_FOLLOW_UP_DAYS's default). */
+  followUpDays: 7,
 } as const satisfies {
   channels: Record<Channel, number>
   classifications: Record<Classification, number>
-  signalsPerCase: Record<number, number>
   [key: string]: unknown
 }
 
-const DAY = 86_400_000
+const HOUR = 3_600_000
+const DAY = 24 * HOUR
 const MINUTE = 60_000
 
 // ---------------------------------------------------------------------------------------------------
-// Plan rows: the table's row, with a `Plain` where a sealed column goes (sealed when written)
+// The plan: each table's rows, with a `Plain` where a sealed column goes (sealed when written)
 
-/** Text the writer seals before it is stored: the plan never holds a sealed value. */
+/** Text the writer seals before it is stored: the plan itself never holds a sealed value. */
 export interface Plain {
   plain: string
 }
@@ -105,6 +102,8 @@ export interface CaseDemoPlan {
   exploiters: Row<'case_exploiter'>[]
   needs: Row<'case_need'>[]
   notes: Row<'case_note'>[]
+  referrals: Row<'case_referral'>[]
+  referralEvents: Row<'case_referral_event'>[]
   escalations: Row<'case_escalation'>[]
   escalationPeople: Row<'case_escalation_person'>[]
   steps: Row<'case_escalation_step'>[]
@@ -121,6 +120,21 @@ export interface DemoAgency {
   emergency_phone: string | null
 }
 
+/** A directory service a need may be referred to, as a referral copies it. */
+export interface DemoService {
+  id: string
+  organizationId: string
+  nameEn: string | null
+  nameFr: string | null
+  organizationNameEn: string | null
+  organizationNameFr: string | null
+  confidential: boolean
+  referralStatus: 'accepting' | 'waitlist' | 'not_accepting' | null
+  province: string
+  municipality: string | null
+  types: string[]
+}
+
 export interface CaseDemoInput {
   random: Random
   now: Date
@@ -128,6 +142,8 @@ export interface CaseDemoInput {
   protocols: readonly StoredProtocol[]
   /** The agency each escalating scenario contacts, by scenario index. */
   agencies: ReadonlyMap<number, DemoAgency>
+  /** The directory's active services, to refer needs to. */
+  services: readonly DemoService[]
   /** The case numbers already given per year (none in an empty database). */
   lastCaseNumbers?: ReadonlyMap<number, number>
 }
@@ -149,7 +165,7 @@ export interface Scenario {
   safety?: SafetyStatus
   escalation?: {
     kind: EscalationKind
-    /** Steps done so far when in progress; all of them, outcome and review when completed. */
+    /** Two steps done when in progress; every step, the outcome and the review asked for when completed. */
     stage: 'in_progress' | 'completed'
     review?: 'approved' | 'pending'
     consent: 'given' | 'refused' | 'not_asked'
@@ -172,8 +188,8 @@ const childReport = (review: 'approved' | 'pending') =>
 
 /**
  * Reports under both example protocols (Ontario's required age is 16, Quebec's 18), one still being
- * made, one awaiting a supervisor; a 17-year-old in Ontario with no report required; an adult's tip
- * with her consent; a dispatch for someone in danger.
+ * made, one awaiting a supervisor; a 17-year-old in Ontario, for whom none is required; an adult's
+ * tip with her consent; a dispatch for someone in danger.
  */
 export const scenarios: readonly Scenario[] = [
   {
@@ -357,6 +373,21 @@ const closureTexts: Texts = {
   ],
 }
 
+const handoffTexts: Texts = {
+  en: [
+    'Spoke with the intake worker, who expects her call tomorrow morning.',
+    'Three-way call with the provider; an appointment was offered for this week.',
+    'Provider told about the safe times to call; no voicemail.',
+  ],
+  fr: [
+    'Parlé à l’intervenante d’accueil, qui attend son appel demain matin.',
+    'Appel à trois avec l’organisme; un rendez-vous a été proposé cette semaine.',
+    'Organisme informé des moments sûrs pour appeler; pas de message vocal.',
+  ],
+}
+
+const aliases = ['Sam', 'Mia', 'Jo', 'Alex', 'Lina', 'K.', 'Dee', 'Noor']
+
 const safetyPlans: Record<Lang, { plan: string; safePlace: string; supports: string }[]> = {
   en: [
     {
@@ -393,14 +424,25 @@ const features = {
 // ---------------------------------------------------------------------------------------------------
 // Choices
 
-function weighted<T>(random: Random, entries: readonly (readonly [T, number])[]): T {
-  const total = entries.reduce((sum, [, weight]) => sum + weight, 0)
-  let roll = random.next() * total
+/** One of the weights' keys, drawn in proportion to its weight. */
+function choose<K extends string>(random: Random, weights: Partial<Record<K, number>>): K {
+  const entries = Object.entries(weights) as [K, number][]
+  let roll = random.next() * entries.reduce((sum, [, weight]) => sum + weight, 0)
   for (const [value, weight] of entries) {
     roll -= weight
     if (roll < 0) return value
   }
   return entries[entries.length - 1]![0]
+}
+
+/** An item of a list, drawn in proportion to its weight. */
+function chooseWeighted<T>(random: Random, items: readonly T[], weight: (item: T) => number): T {
+  let roll = random.next() * items.reduce((sum, item) => sum + weight(item), 0)
+  for (const item of items) {
+    roll -= weight(item)
+    if (roll < 0) return item
+  }
+  return items[items.length - 1]!
 }
 
 function shuffle<T>(random: Random, items: T[]): T[] {
@@ -411,75 +453,62 @@ function shuffle<T>(random: Random, items: T[]): T[] {
   return items
 }
 
-/** A list holding each value as many times as the design says, in a seeded order. */
-function dealt<K>(random: Random, counts: readonly (readonly [K, number])[]): K[] {
+/** Each key as many times as its count, in a seeded order: exact proportions. */
+function dealt<K extends string>(random: Random, counts: Partial<Record<K, number>>): K[] {
+  const entries = Object.entries(counts) as [K, number][]
   return shuffle(
     random,
-    counts.flatMap(([value, count]) => Array.from({ length: count }, () => value)),
+    entries.flatMap(([value, count]) => Array.from({ length: count }, () => value)),
   )
 }
-const entriesOf = <K extends string>(counts: Record<K, number>) => Object.entries(counts) as [K, number][]
 
-/** A random (version 4) UUID drawn from the seeded generator, so ids are part of the plan. */
+/** A version 4 UUID drawn from the seeded generator, so ids are part of the plan. */
 function uuid(random: Random): string {
   const bytes = Array.from({ length: 16 }, () => Math.floor(random.next() * 256))
   bytes[6] = (bytes[6]! & 0x0f) | 0x40
   bytes[8] = (bytes[8]! & 0x3f) | 0x80
-  const hex = bytes.map((b) => b.toString(16).padStart(2, '0')).join('')
+  const hex = bytes.map((byte) => byte.toString(16).padStart(2, '0')).join('')
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
 }
 
 const some = <T>(random: Random, items: readonly T[], min: number, max: number): T[] =>
   shuffle(random, [...items]).slice(0, random.int(min, Math.min(max, items.length)))
 
-/** An answer given with probability `given`, else unknown, declined or not asked. */
+/** An answer given with probability `given`; otherwise unknown, declined or not asked. */
 function answer<T>(random: Random, given: number, value: () => T): Answer<T> {
   if (random.next() < given) return { state: 'given', value: value() }
-  return {
-    state: weighted(random, [
-      [unansweredStates[0], 4],
-      [unansweredStates[1], 2],
-      [unansweredStates[2], 4],
-    ]),
-  }
+  return { state: choose(random, { unknown: 4, declined: 2, not_asked: 4 }) }
 }
 
 const plain = (text: string): Plain => ({ plain: text })
+const later = (a: Date, b: Date) => (a > b ? a : b)
 
-const hourWeights = Array.from(
-  { length: 24 },
-  (_, h) => [h, h < 7 ? 1 : h < 9 ? 2 : h < 18 ? 4 : h < 23 ? 3 : 2] as const,
-)
+const hourWeight = (hour: number) => (hour < 7 ? 1 : hour < 9 ? 2 : hour < 18 ? 4 : hour < 23 ? 3 : 2)
+const hours = Array.from({ length: 24 }, (_, hour) => hour)
 
 /**
- * A time on the day `daysAgo` before `now`, more often in the day and evening (Eastern time), and
+ * A time on the day `daysAgo` before `now`, more often by day and in the evening (Eastern time), and
  * never within the last day, which is the intake demo's.
  */
 function timeOn(random: Random, now: Date, daysAgo: number): Date {
   const day = new Date(now.getTime() - daysAgo * DAY)
   day.setUTCHours(0, 0, 0, 0)
-  const at = day.getTime() + (weighted(random, hourWeights) + 5) * 3_600_000 + random.int(0, 3599) * 1000
+  const at =
+    day.getTime() + (chooseWeighted(random, hours, hourWeight) + 5) * HOUR + random.int(0, 3599) * 1000
   return new Date(at > now.getTime() - DAY ? at - DAY : at)
 }
 
-const bandOf = (years: number): AgeBand =>
-  years < 12
-    ? 'under_12'
-    : years < 16
-      ? '12_15'
-      : years < 18
-        ? '16_17'
-        : years < 25
-          ? '18_24'
-          : years < 35
-            ? '25_34'
-            : years < 45
-              ? '35_44'
-              : years < 55
-                ? '45_54'
-                : years < 65
-                  ? '55_64'
-                  : '65_plus'
+const bandLimits: [AgeBand, number][] = [
+  ['under_12', 12],
+  ['12_15', 16],
+  ['16_17', 18],
+  ['18_24', 25],
+  ['25_34', 35],
+  ['35_44', 45],
+  ['45_54', 55],
+  ['55_64', 65],
+]
+const bandOf = (years: number): AgeBand => bandLimits.find(([, below]) => years < below)?.[0] ?? '65_plus'
 
 function communitySize(place: Municipality): CommunitySize {
   if (place.population < 1) return 'rural'
@@ -518,11 +547,11 @@ export function scenarioPlace(scenario: Scenario): Municipality {
 
 function languageFor(random: Random, province: ProvinceCode | null): Lang {
   const french = province === 'QC' ? 0.85 : province === 'NB' ? 0.35 : province === 'ON' ? 0.06 : 0.03
-  return random.next() < (province ? french : 0.22) ? 'fr' : 'en'
+  return random.next() < french ? 'fr' : 'en'
 }
 
 // ---------------------------------------------------------------------------------------------------
-// The plan
+// The year of signals
 
 interface SignalPlan {
   id: string
@@ -531,21 +560,18 @@ interface SignalPlan {
   language: Lang
   province: ProvinceCode
   caseIndex: number | null
-  /** For a case's later signal: the same person calling back (same contact when the kind allows). */
+  /** A case's later signal from the person who called first (the same contact when the kind allows). */
   callback: boolean
   classification: Classification | null
   inDanger: boolean
 }
 
-const contactKindOf = (channel: Channel): ContactKind | null =>
-  channel === 'voice' || channel === 'sms'
-    ? 'phone'
-    : channel === 'whatsapp'
-      ? 'whatsapp'
-      : channel === 'email'
-        ? 'email'
-        : null
-
+const contactKinds: Partial<Record<Channel, ContactKind>> = {
+  voice: 'phone',
+  sms: 'phone',
+  whatsapp: 'whatsapp',
+  email: 'email',
+}
 const providerOf = {
   sms: 'twilio',
   whatsapp: 'whatsapp',
@@ -553,10 +579,9 @@ const providerOf = {
   web_chat: 'relais',
   web_form: 'relais',
 } as const
-
 const interpreterLanguages = ['es', 'tl', 'zh', 'ar', 'pa', 'uk', 'vi', 'ko']
 
-/** Plans the whole year: every row, from the seeded generator alone. */
+/** Plans the whole year: every row, from the seeded generator and the input alone. */
 export function planCaseDemo(input: CaseDemoInput): CaseDemoPlan {
   const { random, now, staff } = input
   const design = caseDemoDesign
@@ -571,70 +596,52 @@ export function planCaseDemo(input: CaseDemoInput): CaseDemoPlan {
     exploiters: [],
     needs: [],
     notes: [],
+    referrals: [],
+    referralEvents: [],
     escalations: [],
     escalationPeople: [],
     steps: [],
     caseNumbers: new Map(input.lastCaseNumbers ?? []),
   }
-  const provinces = Object.entries(provinceShares) as [ProvinceCode, number][]
+  const anyPlace = () => {
+    const province = choose<ProvinceCode>(random, provinceShares)
+    return chooseWeighted(random, placesOf.get(province)!, (place) => Math.sqrt(place.population + 1))
+  }
 
-  // Cases first: where, when, and how many signals each gathers.
-  const perCase = dealt(
-    random,
-    Object.entries(design.signalsPerCase).map(([count, cases]) => [Number(count), cases] as const),
-  )
-  const caseSeeds = perCase.map((signalCount, index) => {
-    const scenario = scenarios[index]
-    const place = scenario
-      ? scenarioPlace(scenario)
-      : (() => {
-          const province = weighted(random, provinces)
-          return weighted(
-            random,
-            (placesOf.get(province) ?? []).map((p) => [p, Math.sqrt(p.population + 1)] as const),
-          )
-        })()
-    const daysAgo = scenario ? scenario.daysAgo : random.int(2, design.days)
-    const first = timeOn(random, now, daysAgo)
-    // Later signals come within two months, and before the history ends.
-    const span = Math.max(0, Math.min(60 * DAY, now.getTime() - DAY - first.getTime() - 2 * 3_600_000))
+  // Cases first: where, when, and how many signals each gathers (later ones within two months).
+  const perCase = dealt<string>(random, design.signalsPerCase).map(Number)
+  const caseSeeds = perCase.map((count, index) => {
+    const scenario = scenarios[index] ?? null
+    const place = scenario ? scenarioPlace(scenario) : anyPlace()
+    const first = timeOn(random, now, scenario ? scenario.daysAgo : random.int(2, design.days))
+    const span = Math.max(0, Math.min(60 * DAY, now.getTime() - DAY - first.getTime() - 2 * HOUR))
     const times = [
       first,
-      ...Array.from(
-        { length: signalCount - 1 },
-        () => new Date(first.getTime() + 3_600_000 + random.next() * span),
-      ),
+      ...Array.from({ length: count - 1 }, () => new Date(first.getTime() + HOUR + random.next() * span)),
     ].sort((a, b) => a.getTime() - b.getTime())
-    return {
-      index,
-      scenario,
-      place,
-      times,
-      language: scenario?.place.startsWith('qc') ? 'fr' : languageFor(random, place.province),
-    }
+    const language: Lang = place.province === 'QC' && scenario ? 'fr' : languageFor(random, place.province)
+    return { index, scenario, place, times, language }
   })
 
-  const signals: SignalPlan[] = []
-  for (const seed of caseSeeds)
-    seed.times.forEach((receivedAt, position) => {
-      signals.push({
-        id: uuid(random),
-        receivedAt,
-        channel: 'voice',
-        language: seed.language as Lang,
-        province: seed.place.province,
-        caseIndex: seed.index,
-        callback: position > 0 && random.next() < 0.7,
-        classification: 'trafficking',
-        inDanger: position === 0 && seed.scenario?.safety === 'no',
-      })
-    })
+  const signals: SignalPlan[] = caseSeeds.flatMap((seed) =>
+    seed.times.map((receivedAt, position) => ({
+      id: uuid(random),
+      receivedAt,
+      channel: 'voice' as Channel,
+      language: seed.language,
+      province: seed.place.province,
+      caseIndex: seed.index,
+      callback: position > 0 && random.next() < 0.7,
+      classification: 'trafficking' as Classification | null,
+      inDanger: position === 0 && seed.scenario?.safety === 'no',
+    })),
+  )
   const caseSignalCount = signals.length
-  for (let i = caseSignalCount; i < design.signals; i++) {
-    const province = weighted(random, provinces)
+  while (signals.length < design.signals) {
+    const province = choose<ProvinceCode>(random, provinceShares)
     signals.push({
       id: uuid(random),
-      receivedAt: timeOn(random, now, random.int(1, design.days) + 0.04),
+      receivedAt: timeOn(random, now, random.int(1, design.days)),
       channel: 'voice',
       language: languageFor(random, province),
       province,
@@ -644,89 +651,36 @@ export function planCaseDemo(input: CaseDemoInput): CaseDemoPlan {
       inDanger: random.next() < 0.01,
     })
   }
-  // Channels in the design's proportions across every signal; then who hung up, and what the rest were.
-  dealt(random, entriesOf<Channel>(design.channels)).forEach((channel, i) => {
+  // Channels in the design's proportions across all signals; then who hung up, and what the rest were.
+  dealt(random, design.channels).forEach((channel, i) => {
     signals[i]!.channel = channel
   })
   const others = signals.slice(caseSignalCount)
-  const mayAbandon = shuffle(
-    random,
-    others.filter((s) => ['voice', 'web_chat', 'sms', 'whatsapp'].includes(s.channel)),
+  const mayAbandon = others.filter((s) => ['voice', 'web_chat', 'sms', 'whatsapp'].includes(s.channel))
+  const abandoned = new Set(
+    shuffle(random, mayAbandon)
+      .slice(0, design.abandoned)
+      .map((s) => s.id),
   )
-  const abandoned = new Set(mayAbandon.slice(0, design.abandoned).map((s) => s.id))
-  const { trafficking: _cases, ...rest } = design.classifications
-  const labels = dealt(random, entriesOf<Exclude<Classification, 'trafficking'>>(rest))
-  for (const signal of others) if (!abandoned.has(signal.id)) signal.classification = labels.pop()!
+  const { trafficking: _inCases, ...otherClasses } = design.classifications
+  const classes = dealt<Classification>(random, otherClasses)
+  for (const signal of others) if (!abandoned.has(signal.id)) signal.classification = classes.pop()!
 
-  // Contacts: a phone number, WhatsApp id or address for the channels that have one.
-  const contactOf = new Map<string, string>()
-  const allocated = new Map<string, number>()
-  const contactsByKey = new Map<string, { id: string; first: Date; last: Date }>()
-  const earlierContacts: Record<ContactKind, string[]> = { phone: [], whatsapp: [], email: [] }
-  const caseContacts = new Map<number, Map<ContactKind, string>>()
-  let emails = 0
-  const newAddress = (kind: ContactKind, province: ProvinceCode): string | null => {
-    if (kind === 'email') return `person${String(++emails).padStart(4, '0')}@example.net`
-    for (const code of shuffle(random, [...areaCodes[province]])) {
-      const used = allocated.get(code) ?? 0
-      if (used < 100) {
-        allocated.set(code, used + 1)
-        return `+1${code}55501${String(used).padStart(2, '0')}`
-      }
-    }
-    return null
-  }
-  for (const signal of [...signals].sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime())) {
-    const kind = contactKindOf(signal.channel)
-    if (!kind) continue
-    const known = signal.caseIndex !== null ? caseContacts.get(signal.caseIndex) : undefined
-    let key = signal.callback ? known?.get(kind) : undefined
-    if (!key && signal.caseIndex === null && random.next() < 0.08) {
-      // Someone who reached the line before, about something else.
-      if (earlierContacts[kind].length > 0) key = random.pick(earlierContacts[kind])
-    }
-    if (!key) {
-      const address = newAddress(kind, signal.province)
-      if (!address) continue
-      key = `${kind}:${address}${signal.caseIndex !== null ? '#case' : ''}`
-      contactsByKey.set(key, { id: uuid(random), first: signal.receivedAt, last: signal.receivedAt })
-      if (signal.caseIndex === null) earlierContacts[kind].push(key)
-    }
-    const contact = contactsByKey.get(key)!
-    contact.last = signal.receivedAt
-    contactOf.set(signal.id, contact.id)
-    if (signal.caseIndex !== null) {
-      const map = caseContacts.get(signal.caseIndex) ?? new Map<ContactKind, string>()
-      map.set(kind, key)
-      caseContacts.set(signal.caseIndex, map)
-    }
-  }
-  for (const [key, contact] of contactsByKey) {
-    const [kind, rest] = key.split(/:(.*)/s) as [ContactKind, string]
-    plan.contacts.push({
-      id: contact.id,
-      kind,
-      address_sealed: plain(rest.replace('#case', '')),
-      first_seen_at: contact.first,
-      last_seen_at: contact.last,
-    })
-  }
-
-  // Signals with their times, and the first message of those that write.
+  const contactOf = planContacts(plan, random, signals)
   const times = new Map<string, { answered: Date; ended: Date; wrapped: Date }>()
   for (const signal of signals) {
     const isAbandoned = abandoned.has(signal.id)
     const preferred = random.next() < 0.04 ? random.pick(interpreterLanguages) : null
-    const wait =
-      (signal.channel === 'voice'
+    const waitSeconds =
+      signal.channel === 'voice'
         ? random.int(5, 120)
         : signal.channel === 'email' || signal.channel === 'web_form'
           ? random.int(600, 8 * 3600)
-          : random.int(10, 240)) * 1000
+          : random.int(10, 240)
     const received = signal.receivedAt
-    const answered = new Date(received.getTime() + wait)
-    const length = (signal.classification === 'trafficking' ? random.int(15, 55) : random.int(3, 25)) * MINUTE
-    const ended = new Date(answered.getTime() + length)
+    const answered = new Date(received.getTime() + waitSeconds * 1000)
+    const minutes = signal.classification === 'trafficking' ? random.int(15, 55) : random.int(3, 25)
+    const ended = new Date(answered.getTime() + minutes * MINUTE)
     const wrapped = new Date(ended.getTime() + random.int(1, 8) * MINUTE)
     if (!isAbandoned) times.set(signal.id, { answered, ended, wrapped })
     plan.signals.push({
@@ -738,16 +692,10 @@ export function planCaseDemo(input: CaseDemoInput): CaseDemoPlan {
       preferred_language: preferred,
       interpreter_needed: preferred !== null && !isAbandoned,
       in_danger: signal.inDanger,
-      safe_to_chat:
-        signal.channel === 'web_chat'
-          ? weighted(random, [
-              ['yes', 8],
-              ['unsure', 2],
-            ] as const)
-          : null,
+      safe_to_chat: signal.channel === 'web_chat' ? choose(random, { yes: 8, unsure: 2 }) : null,
       received_at: received,
       enqueued_at: received,
-      fallback_at: new Date(received.getTime() + 60_000),
+      fallback_at: new Date(received.getTime() + MINUTE),
       last_message_at: received,
       last_seq: signal.channel === 'voice' ? 0 : 1,
       ...(isAbandoned
@@ -762,42 +710,105 @@ export function planCaseDemo(input: CaseDemoInput): CaseDemoPlan {
             classification: signal.classification,
           }),
     })
-    if (signal.channel !== 'voice') {
-      const texts = openings[signal.classification ?? random.pick(['other', 'information_request'] as const)]
+    // Calls have no messages; every other channel has the person's first words, sealed.
+    if (signal.channel !== 'voice')
       plan.messages.push({
         id: uuid(random),
         signal_id: signal.id,
         seq: 1,
         direction: 'in',
-        body_sealed: plain(random.pick(texts[signal.language])),
+        body_sealed: plain(random.pick(openings[signal.classification ?? 'other'][signal.language])),
         provider: providerOf[signal.channel],
         external_id: `demo-${signal.id}`,
         received_at: received,
       })
-    }
   }
 
-  // The cases, in the order they were opened, numbered per year.
+  // The cases, in the order they were opened (numbered per year).
   const signalsOf = new Map<number, SignalPlan[]>()
   for (const signal of signals.slice(0, caseSignalCount))
     signalsOf.set(signal.caseIndex!, [...(signalsOf.get(signal.caseIndex!) ?? []), signal])
-  const ordered = caseSeeds
-    .map((seed) => ({ seed, signals: signalsOf.get(seed.index)! }))
-    .sort((a, b) => a.signals[0]!.receivedAt.getTime() - b.signals[0]!.receivedAt.getTime())
-  for (const { seed, signals: own } of ordered)
+  const opened = caseSeeds
+    .map((seed) => ({ seed, own: signalsOf.get(seed.index)! }))
+    .sort((a, b) => a.own[0]!.receivedAt.getTime() - b.own[0]!.receivedAt.getTime())
+  for (const { seed, own } of opened)
     planCase(plan, input, {
       scenarioIndex: seed.scenario ? seed.index : null,
-      scenario: seed.scenario ?? null,
       place: seed.place,
-      language: seed.language as Lang,
-      signals: own.map((s) => ({ id: s.id, ...times.get(s.id)! })),
+      language: seed.language,
+      signals: own.map((signal) => ({ id: signal.id, ...times.get(signal.id)! })),
     })
   return plan
 }
 
+/**
+ * The people behind the signals that have an address: a phone number (555-01XX, fictional) for calls
+ * and texts, a WhatsApp number, an email address. A case's later signal is often the same person
+ * again; now and then someone who wrote before about something else comes back.
+ */
+function planContacts(plan: CaseDemoPlan, random: Random, signals: SignalPlan[]): Map<string, string> {
+  const contactOf = new Map<string, string>()
+  const contacts = new Map<
+    string,
+    { id: string; kind: ContactKind; address: string; first: Date; last: Date }
+  >()
+  const earlier: Record<ContactKind, string[]> = { phone: [], whatsapp: [], email: [] }
+  const ofCase = new Map<number, Map<ContactKind, string>>()
+  const numbersUsed = new Map<string, number>()
+  let emails = 0
+  const newAddress = (kind: ContactKind, province: ProvinceCode): string | null => {
+    if (kind === 'email') return `person${String(++emails).padStart(4, '0')}@example.net`
+    for (const code of shuffle(random, [...areaCodes[province]])) {
+      const used = numbersUsed.get(code) ?? 0
+      if (used < 100) {
+        numbersUsed.set(code, used + 1)
+        return `+1${code}55501${String(used).padStart(2, '0')}`
+      }
+    }
+    return null
+  }
+  for (const signal of [...signals].sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime())) {
+    const kind = contactKinds[signal.channel]
+    if (!kind) continue
+    let address = signal.callback ? ofCase.get(signal.caseIndex!)?.get(kind) : undefined
+    if (!address && signal.caseIndex === null && earlier[kind].length > 0 && random.next() < 0.08)
+      address = random.pick(earlier[kind])
+    if (!address) {
+      address = newAddress(kind, signal.province) ?? undefined
+      if (!address) continue
+      contacts.set(address, {
+        id: uuid(random),
+        kind,
+        address,
+        first: signal.receivedAt,
+        last: signal.receivedAt,
+      })
+      if (signal.caseIndex === null) earlier[kind].push(address)
+    }
+    const contact = contacts.get(address)!
+    contact.last = signal.receivedAt
+    contactOf.set(signal.id, contact.id)
+    if (signal.caseIndex !== null) {
+      const known = ofCase.get(signal.caseIndex) ?? new Map<ContactKind, string>()
+      ofCase.set(signal.caseIndex, known.set(kind, address))
+    }
+  }
+  for (const contact of contacts.values())
+    plan.contacts.push({
+      id: contact.id,
+      kind: contact.kind,
+      address_sealed: plain(contact.address),
+      first_seen_at: contact.first,
+      last_seen_at: contact.last,
+    })
+  return contactOf
+}
+
+// ---------------------------------------------------------------------------------------------------
+// A case
+
 interface CaseSeed {
   scenarioIndex: number | null
-  scenario: Scenario | null
   place: Municipality
   language: Lang
   signals: { id: string; answered: Date; ended: Date; wrapped: Date }[]
@@ -811,21 +822,13 @@ const profileTypes: Record<Profile, TraffickingType[] | null> = {
   unknown: null,
 }
 const controls: Record<Profile, MethodOfControl[]> = {
-  sex: [
-    'PsychologicalAbuse',
-    'TakesEarnings',
-    'PhysicalThreats',
-    'PsychoactiveSubstance',
-    'SexualAbuse',
-    'FalsePromises',
-  ],
+  sex: ['PsychologicalAbuse', 'TakesEarnings', 'PhysicalThreats', 'PsychoactiveSubstance', 'SexualAbuse'],
   labour: [
     'WithholdsDocuments',
     'DebtBondage',
     'ExcessiveWorkingHours',
     'TakesEarnings',
     'ThreatsLawEnforcement',
-    'FalsePromises',
   ],
   servitude: [
     'WithholdsDocuments',
@@ -837,12 +840,7 @@ const controls: Record<Profile, MethodOfControl[]> = {
   unknown: ['PsychologicalAbuse', 'PhysicalThreats'],
 }
 const recruitments: Record<Profile, RecruitmentMethod[]> = {
-  sex: [
-    'ThroughOnlineSocialNetworks',
-    'ThroughFriendsOrSocialEvents',
-    'ThroughFamilyOrFamilyEvents',
-    'AtAnEducationalInstitution',
-  ],
+  sex: ['ThroughOnlineSocialNetworks', 'ThroughFriendsOrSocialEvents', 'ThroughFamilyOrFamilyEvents'],
   labour: ['ThroughAnOnlineAdvertisement', 'AtWork', 'ThroughFriendsOrSocialEvents', 'Other'],
   servitude: ['ThroughFamilyOrFamilyEvents', 'ThroughAnOnlineAdvertisement'],
   marriage: ['ThroughFamilyOrFamilyEvents'],
@@ -860,7 +858,6 @@ const industriesOf: Record<Profile, Industry[]> = {
     'C_Manufacturing',
     'F_Construction',
     'S_OtherServiceActivities',
-    'N_AdministrativeAndSupportServiceActivities',
   ],
   servitude: ['T_ActivitiesOfHouseholdsAsEmployers'],
   marriage: ['T_ActivitiesOfHouseholdsAsEmployers'],
@@ -881,73 +878,42 @@ const needsOf: Record<Profile, NeedKind[]> = {
     'mental-health',
     'addiction',
     'legal-aid',
-    'identity-documents',
-    'exit-funds',
     'peer-support',
-    'tattoo-removal',
   ],
-  labour: [
-    'labour-rights',
-    'immigration',
-    'housing',
-    'legal-aid',
-    'material-needs',
-    'identity-documents',
-    'job-training',
-    'transportation',
-  ],
+  labour: ['labour-rights', 'immigration', 'housing', 'legal-aid', 'material-needs', 'identity-documents'],
   servitude: ['housing-transitional', 'immigration', 'identity-documents', 'counselling', 'labour-rights'],
   marriage: ['housing-emergency', 'counselling', 'immigration', 'legal-aid'],
   unknown: ['case-management', 'counselling', 'housing'],
 }
-const residencies: Record<Profile, [ResidencyStatus, number][]> = {
-  sex: [
-    ['citizen', 8],
-    ['permanent_resident', 1],
-    ['international_student', 1],
-    ['refugee_claimant', 1],
-  ],
-  labour: [
-    ['temporary_foreign_worker', 6],
-    ['international_student', 2],
-    ['no_status', 1],
-    ['visitor', 1],
-    ['refugee_claimant', 1],
-  ],
-  servitude: [
-    ['temporary_foreign_worker', 2],
-    ['visitor', 2],
-    ['no_status', 1],
-    ['permanent_resident', 1],
-  ],
-  marriage: [
-    ['permanent_resident', 2],
-    ['citizen', 1],
-    ['refugee_claimant', 1],
-  ],
-  unknown: [
-    ['citizen', 2],
-    ['permanent_resident', 1],
-  ],
+const residencies: Record<Profile, Partial<Record<ResidencyStatus, number>>> = {
+  sex: { citizen: 8, permanent_resident: 1, international_student: 1, refugee_claimant: 1 },
+  labour: {
+    temporary_foreign_worker: 6,
+    international_student: 2,
+    no_status: 1,
+    visitor: 1,
+    refugee_claimant: 1,
+  },
+  servitude: { temporary_foreign_worker: 2, visitor: 2, no_status: 1, permanent_resident: 1 },
+  marriage: { permanent_resident: 2, citizen: 1, refugee_claimant: 1 },
+  unknown: { citizen: 2, permanent_resident: 1 },
 }
-const genderWeights: Record<'sex' | 'other', [Gender, number][]> = {
-  sex: [
-    ['Feminine', 86],
-    ['Masculine', 6],
-    ['TransgenderFeminine', 5],
-    ['NonConforming', 3],
-  ],
-  other: [
-    ['Masculine', 55],
-    ['Feminine', 42],
-    ['NonConforming', 3],
-  ],
+const genders: Record<'sex' | 'other', Partial<Record<Gender, number>>> = {
+  sex: { Feminine: 86, Masculine: 6, TransgenderFeminine: 5, NonConforming: 3 },
+  other: { Masculine: 55, Feminine: 42, NonConforming: 3 },
+}
+
+interface PlannedPerson {
+  id: string
+  role: PersonRole | null
+  age: Answer<Age>
 }
 
 /** Adds one case and everything it holds to the plan. */
 function planCase(plan: CaseDemoPlan, input: CaseDemoInput, seed: CaseSeed) {
   const { random, now, staff } = input
-  const { scenario, place, language } = seed
+  const scenario = seed.scenarioIndex !== null ? scenarios[seed.scenarioIndex]! : null
+  const { place, language } = seed
   const first = seed.signals[0]!
   const last = seed.signals[seed.signals.length - 1]!
   const id = uuid(random)
@@ -955,99 +921,42 @@ function planCase(plan: CaseDemoPlan, input: CaseDemoInput, seed: CaseSeed) {
   const year = createdAt.getUTCFullYear()
   const number = (plan.caseNumbers.get(year) ?? 0) + 1
   plan.caseNumbers.set(year, number)
-  const profile: Profile =
+  const profile =
     scenario?.profile ??
-    weighted(random, [
-      ['sex', 58],
-      ['labour', 28],
-      ['servitude', 6],
-      ['marriage', 3],
-      ['unknown', 5],
-    ])
-  const lastActivity = new Date(Math.max(last.wrapped.getTime(), createdAt.getTime()))
-  const ageInDays = (now.getTime() - lastActivity.getTime()) / DAY
-  const open = scenario ? scenario.open : ageInDays < 30 || random.next() < 0.12
+    choose<Profile>(random, { sex: 58, labour: 28, servitude: 6, marriage: 3, unknown: 5 })
+  const lastSignal = later(last.wrapped, createdAt)
+  const open = scenario
+    ? scenario.open
+    : now.getTime() - lastSignal.getTime() < 30 * DAY || random.next() < 0.12
+  // Work goes on after the last conversation (follow-ups, referrals) until the case closes.
   const closedAt = open
     ? null
-    : new Date(Math.min(lastActivity.getTime() + random.int(2, 30) * DAY, now.getTime() - 3_600_000))
+    : new Date(Math.min(lastSignal.getTime() + random.int(2, 30) * DAY, now.getTime() - HOUR))
+  const workEnds =
+    closedAt ?? new Date(Math.min(lastSignal.getTime() + random.int(0, 10) * DAY, now.getTime() - HOUR))
 
-  // Where it happens: the province and place are always known for a scenario.
+  // Where it happens: always known for a scenario.
   const provinceAnswer: Answer<ProvinceCode> = scenario
     ? { state: 'given', value: place.province }
     : answer(random, 0.88, () => place.province)
-  const municipalityAnswer: Answer<string> =
+  const municipality: Answer<string> =
     provinceAnswer.state !== 'given'
       ? { state: provinceAnswer.state }
       : scenario
         ? { state: 'given', value: place.name }
         : answer(random, 0.75, () => place.name)
   const province = provinceAnswer.state === 'given' ? provinceAnswer.value : null
-  const protocol = protocolInForce(input.protocols, province, now.toISOString().slice(0, 10))
-  const bounds = nationalBounds(input.protocols, now.toISOString().slice(0, 10))
+  const today = now.toISOString().slice(0, 10)
+  const protocol = protocolInForce(input.protocols, province, today)?.document ?? null
+  const bounds = nationalBounds(input.protocols, today)
 
-  const safety: SafetyStatus =
-    scenario?.safety ??
-    weighted(random, [
-      ['yes', 50],
-      ['no', 10],
-      ['unsure', 18],
-      ['not_asked', 22],
-    ] as const)
-  const plans = safetyPlans[language]
+  const safety =
+    scenario?.safety ?? choose<SafetyStatus>(random, { yes: 50, no: 10, unsure: 18, not_asked: 22 })
   const safetyPlan =
-    safety === 'no' || (safety === 'unsure' && random.next() < 0.5) ? random.pick(plans) : null
-
+    safety === 'no' || (safety === 'unsure' && random.next() < 0.5)
+      ? random.pick(safetyPlans[language])
+      : null
   const types = profileTypes[profile]
-  const traffickingTypes: Answer<TraffickingType[]> = types
-    ? answer(random, 0.92, () =>
-        random.next() < 0.1 && profile === 'sex' ? [...types, 'ForcedLabour'] : types,
-      )
-    : { state: 'unknown' }
-  const trafficking = {
-    ...answerColumns(
-      'people_affected',
-      answer(random, 0.8, () =>
-        weighted(random, [
-          [1, 75],
-          [2, 12],
-          [3, 6],
-          [5, 4],
-          [12, 3],
-        ]),
-      ),
-    ),
-    ...answerColumns('trafficking_types', traffickingTypes),
-    ...answerColumns(
-      'trafficking_status',
-      answer<TraffickingStatus>(random, 0.85, () =>
-        weighted(random, [
-          ['PossibleVictimOfTrafficking', 62],
-          ['ActualVictimOfTrafficking', 36],
-          ['NotAVictimOfTrafficking', 2],
-        ]),
-      ),
-    ),
-    ...answerColumns(
-      'methods_of_control',
-      answer(random, 0.7, () => some(random, controls[profile], 1, 3)),
-    ),
-    ...answerColumns(
-      'recruitment_methods',
-      answer(random, 0.5, () => some(random, recruitments[profile], 1, 2)),
-    ),
-    ...answerColumns(
-      'industry',
-      answer(random, profile === 'sex' ? 0.15 : 0.8, () => random.pick(industriesOf[profile])),
-    ),
-    ...answerColumns('province', provinceAnswer),
-    ...answerColumns('municipality', municipalityAnswer),
-    ...answerColumns(
-      'community_size',
-      municipalityAnswer.state === 'given'
-        ? answer(random, 0.7, () => communitySize(place))
-        : { state: 'not_asked' },
-    ),
-  }
   plan.cases.push({
     id,
     case_number: `C-${year}-${String(number).padStart(6, '0')}`,
@@ -1063,23 +972,65 @@ function planCase(plan: CaseDemoPlan, input: CaseDemoInput, seed: CaseSeed) {
           }),
         )
       : null,
-    ...trafficking,
+    ...answerColumns(
+      'people_affected',
+      answer(random, 0.8, () => Number(choose(random, { 1: 75, 2: 12, 3: 6, 5: 4, 12: 3 }))),
+    ),
+    ...answerColumns(
+      'trafficking_types',
+      types
+        ? answer(random, 0.92, () =>
+            profile === 'sex' && random.next() < 0.1 ? [...types, 'ForcedLabour'] : types,
+          )
+        : { state: 'unknown' },
+    ),
+    ...answerColumns(
+      'trafficking_status',
+      answer(random, 0.85, () =>
+        choose<TraffickingStatus>(random, {
+          PossibleVictimOfTrafficking: 62,
+          ActualVictimOfTrafficking: 36,
+          NotAVictimOfTrafficking: 2,
+        }),
+      ),
+    ),
+    ...answerColumns(
+      'methods_of_control',
+      answer(random, 0.7, () => some(random, controls[profile], 1, 3)),
+    ),
+    ...answerColumns(
+      'recruitment_methods',
+      answer(random, 0.5, () => some(random, recruitments[profile], 1, 2)),
+    ),
+    ...answerColumns(
+      'industry',
+      answer(random, profile === 'sex' ? 0.15 : 0.8, () => random.pick(industriesOf[profile])),
+    ),
+    ...answerColumns('province', provinceAnswer),
+    ...answerColumns('municipality', municipality),
+    ...answerColumns(
+      'community_size',
+      municipality.state === 'given'
+        ? answer(random, 0.7, () => communitySize(place))
+        : { state: 'not_asked' },
+    ),
     created_by: staff.advocate,
     assigned_to: staff.advocate,
     created_at: createdAt,
-    updated_at: closedAt ?? lastActivity,
-    last_worked_at: closedAt ?? lastActivity,
+    updated_at: workEnds,
+    last_worked_at: workEnds,
     closed_at: closedAt,
     closed_by: closedAt ? staff.advocate : null,
     closure_reason_sealed: closedAt ? plain(random.pick(closureTexts[language])) : null,
   } as Row<'case_file'>)
-  plan.workers.push({
+  const worker: Row<'case_worker'> = {
     case_id: id,
     staff_id: staff.advocate,
     via: 'created',
     first_at: createdAt,
-    last_worked_at: closedAt ?? lastActivity,
-  })
+    last_worked_at: workEnds,
+  }
+  plan.workers.push(worker)
   seed.signals.forEach((signal, position) => {
     plan.caseSignals.push({
       case_id: id,
@@ -1091,119 +1042,108 @@ function planCase(plan: CaseDemoPlan, input: CaseDemoInput, seed: CaseSeed) {
   })
 
   // People: the person at the centre, and whoever reached the line about them.
-  const people: { id: string; role: PersonRole | null; age: Answer<Age> }[] = []
+  const people: PlannedPerson[] = []
   const addPerson = (role: PersonRole | null, age: Answer<Age>, subject: boolean) => {
-    const personId = uuid(random)
-    const roleAnswer: Answer<PersonRole> = role ? { state: 'given', value: role } : { state: 'unknown' }
-    const gender = answer(random, subject ? 0.85 : 0.5, () =>
-      weighted(random, genderWeights[profile === 'sex' ? 'sex' : 'other']),
-    )
-    const languages = answer(random, 0.8, () =>
+    const person: PlannedPerson = { id: uuid(random), role, age }
+    const at = new Date(createdAt.getTime() + (people.length + 1) * MINUTE)
+    const languages =
       language === 'fr'
         ? ['fr']
-        : random.next() < 0.2 && profile !== 'sex'
+        : profile !== 'sex' && random.next() < 0.25
           ? [random.pick(['es', 'tl', 'pa', 'uk', 'zh', 'vi']), 'en']
-          : ['en'],
-    )
-    const safeContact =
-      subject && random.next() < 0.6
-        ? {
-            callBack: answer(random, 0.8, () => random.next() < 0.6),
-            voicemail: answer(random, 0.6, () => random.next() < 0.2),
-            text: answer(random, 0.7, () => random.next() < 0.7),
-            email: answer(random, 0.3, () => random.next() < 0.5),
-            codeWord: answer(random, 0.4, () => random.pick(codeWords)),
-            safeTimes: answer(random, 0.5, () => random.pick(safeTimes[language])),
-          }
-        : null
+          : ['en']
+    const ifSubject = <T>(given: number, value: () => T): Answer<T> =>
+      subject ? answer(random, given, value) : { state: 'not_asked' }
+    const safeContact = subject &&
+      random.next() < 0.6 && {
+        callBack: answer(random, 0.8, () => random.next() < 0.6),
+        voicemail: answer(random, 0.6, () => random.next() < 0.2),
+        text: answer(random, 0.7, () => random.next() < 0.7),
+        email: answer(random, 0.3, () => random.next() < 0.5),
+        codeWord: answer(random, 0.4, () => random.pick(codeWords)),
+        safeTimes: answer(random, 0.5, () => random.pick(safeTimes[language])),
+      }
     plan.people.push({
-      id: personId,
+      id: person.id,
       case_id: id,
-      ...answerColumns('role', roleAnswer),
+      ...answerColumns('role', role ? { state: 'given', value: role } : { state: 'unknown' }),
       ...ageColumns(age),
-      ...answerColumns('gender', gender),
-      ...answerColumns('languages', languages),
+      ...answerColumns(
+        'gender',
+        answer(random, subject ? 0.85 : 0.5, () =>
+          choose(random, genders[profile === 'sex' ? 'sex' : 'other']),
+        ),
+      ),
+      ...answerColumns(
+        'languages',
+        answer(random, 0.8, () => languages),
+      ),
       ...answerColumns(
         'residency',
-        subject ? answer(random, 0.65, () => weighted(random, residencies[profile])) : { state: 'not_asked' },
+        ifSubject(0.65, () => choose(random, residencies[profile])),
       ),
       ...answerColumns(
         'indigenous',
-        subject
-          ? answer(random, 0.35, () =>
-              weighted(random, [
-                ['not_indigenous', 80],
-                ['first_nations', 10],
-                ['metis', 5],
-                ['inuit', 3],
-                ['indigenous_unspecified', 2],
-              ]),
-            )
-          : { state: 'not_asked' },
+        ifSubject(0.35, () =>
+          choose(random, {
+            not_indigenous: 80,
+            first_nations: 10,
+            metis: 5,
+            inuit: 3,
+            indigenous_unspecified: 2,
+          }),
+        ),
       ),
       ...answerColumns(
         'two_spirit_lgbtqi',
-        subject ? answer(random, 0.3, () => random.next() < 0.15) : { state: 'not_asked' },
+        ifSubject(0.3, () => random.next() < 0.15),
       ),
       ...answerColumns(
         'disability',
-        subject ? answer(random, 0.3, () => random.next() < 0.12) : { state: 'not_asked' },
+        ifSubject(0.3, () => random.next() < 0.12),
       ),
       safe_contact_sealed: safeContact ? plain(JSON.stringify(safeContact)) : null,
       created_by: staff.advocate,
-      created_at: new Date(createdAt.getTime() + people.length * 1000),
-      updated_at: new Date(createdAt.getTime() + people.length * 1000),
+      created_at: at,
+      updated_at: at,
     } as Row<'case_person'>)
-    people.push({ id: personId, role, age })
-    return personId
+    people.push(person)
   }
-  const callerRole =
-    scenario?.caller ??
-    weighted(random, [
-      [null, 70],
-      ['concerned_other', 20],
-      ['professional', 10],
-    ] as const)
-  const subjectRole: PersonRole | null = weighted(random, [
-    ['victim', 55],
-    ['survivor', 35],
-    [null, 10],
-  ] as const)
-  const subjectAge: Answer<Age> = scenario?.minor
-    ? { state: 'given', value: scenario.minor }
-    : adultAge(random, profile, protocol?.document ?? null, bounds)
-  addPerson(callerRole === null ? subjectRole : 'victim', subjectAge, true)
-  if (callerRole)
+  const caller = scenario
+    ? (scenario.caller ?? null)
+    : choose(random, { self: 70, concerned_other: 20, professional: 10 })
+  const subjectRole = choose(random, { victim: 55, survivor: 35, unknown: 10 })
+  addPerson(
+    caller && caller !== 'self' ? 'victim' : subjectRole === 'unknown' ? null : subjectRole,
+    scenario?.minor ? { state: 'given', value: scenario.minor } : adultAge(random, profile, protocol, bounds),
+    true,
+  )
+  if (caller && caller !== 'self')
     addPerson(
-      callerRole,
+      caller,
       answer(random, 0.4, () => ({ years: random.int(30, 60) })),
       false,
     )
 
   // The exploiter, when the person spoke of them.
   if (random.next() < 0.6) {
-    const platforms = answer(random, profile === 'sex' ? 0.5 : 0.15, () =>
-      some(
-        random,
-        ['Instagram', 'SnapChat', 'WhatsApp', 'Telegram', 'TikTok', 'FacebookMessenger'] as OnlinePlatform[],
-        1,
-        2,
-      ),
-    )
     const detail = (text: { en: string; fr: string }, given: number) =>
       answer(random, given, () => text[language])
+    const platforms: OnlinePlatform[] = [
+      'Instagram',
+      'SnapChat',
+      'WhatsApp',
+      'Telegram',
+      'TikTok',
+      'FacebookMessenger',
+    ]
+    const at = new Date(createdAt.getTime() + 5 * MINUTE)
     plan.exploiters.push({
       id: uuid(random),
       case_id: id,
       ...answerColumns(
         'count',
-        answer(random, 0.7, () =>
-          weighted(random, [
-            [1, 70],
-            [2, 20],
-            [3, 10],
-          ]),
-        ),
+        answer(random, 0.7, () => Number(choose(random, { 1: 70, 2: 20, 3: 10 }))),
       ),
       ...answerColumns(
         'relationship',
@@ -1219,54 +1159,48 @@ function planCase(plan: CaseDemoPlan, input: CaseDemoInput, seed: CaseSeed) {
             0.1,
             () => `Partial: ${random.pick(['CK', 'BX', 'HT'])}${random.int(10, 99)}`,
           ),
-          onlinePlatforms: platforms,
+          onlinePlatforms: answer(random, profile === 'sex' ? 0.5 : 0.15, () =>
+            some(random, platforms, 1, 2),
+          ),
         }),
       ),
       created_by: staff.advocate,
-      created_at: new Date(createdAt.getTime() + 5 * MINUTE),
-      updated_at: new Date(createdAt.getTime() + 5 * MINUTE),
+      created_at: at,
+      updated_at: at,
     } as Row<'case_exploiter'>)
   }
 
-  // Needs, and how far each went.
+  // Needs, referred to services where the directory has one, and how far each went.
   const kinds = some(random, needsOf[profile], 1, 4)
   if (scenario?.minor && !kinds.includes('counselling')) kinds.push('counselling')
   kinds.forEach((kind, position) => {
     const at = new Date(createdAt.getTime() + (position + 6) * MINUTE)
-    const status: NeedStatus = open
-      ? weighted(random, [
-          ['unmet', 45],
-          ['referred', 40],
-          ['met', 10],
-          ['declined', 5],
-        ] as const)
-      : weighted(random, [
-          ['met', 55],
-          ['referred', 20],
-          ['declined', 20],
-          ['unmet', 5],
-        ] as const)
-    const changed =
-      status === 'unmet'
-        ? at
-        : new Date(Math.min(at.getTime() + random.int(0, 20) * DAY, (closedAt ?? lastActivity).getTime()))
-    plan.needs.push({
+    const need = {
       id: uuid(random),
       case_id: id,
       person_id: people[0]!.id,
       kind,
-      status,
       created_by: staff.advocate,
       created_at: at,
-      updated_at: changed,
-      status_changed_at: changed,
+    }
+    const { status, changedAt } = planReferral(plan, input, {
+      caseId: id,
+      need,
+      province,
+      municipality: municipality.state === 'given' ? municipality.value : null,
+      language,
+      open,
+      workEnds,
     })
+    plan.needs.push({ ...need, status, updated_at: changedAt, status_changed_at: changedAt })
   })
 
-  // Notes: at the first conversation, and at each later one.
-  const noteTimes = [first.ended, ...seed.signals.slice(1).map((s) => s.ended)]
+  // Notes: at each conversation, and now and then between them.
+  const noteTimes = seed.signals.map((signal) => signal.ended)
   if (random.next() < 0.4)
-    noteTimes.push(new Date(Math.min(lastActivity.getTime(), first.ended.getTime() + random.int(1, 3) * DAY)))
+    noteTimes.push(
+      new Date(first.ended.getTime() + random.next() * (workEnds.getTime() - first.ended.getTime())),
+    )
   for (const at of noteTimes.sort((a, b) => a.getTime() - b.getTime()))
     plan.notes.push({
       id: uuid(random),
@@ -1276,43 +1210,35 @@ function planCase(plan: CaseDemoPlan, input: CaseDemoInput, seed: CaseSeed) {
       created_at: at,
     })
 
-  if (scenario?.escalation && seed.scenarioIndex !== null)
-    planEscalation(plan, input, {
+  if (scenario?.escalation) {
+    const escalation = planEscalation(plan, input, {
       caseId: id,
-      scenarioIndex: seed.scenarioIndex,
-      scenario,
+      scenarioIndex: seed.scenarioIndex!,
       province: place.province,
       people,
       startedAt: new Date(createdAt.getTime() + random.int(5, 15) * MINUTE),
       language,
     })
-  // An escalation's steps and its review touch the case, as every change to it does.
-  const escalation = plan.escalations.find((row) => row.case_id === id)
-  if (escalation) {
-    const touched = escalation.updated_at as Date
+    // Its steps touch the case as any change does; a supervisor's review makes them one of its workers.
     const file = plan.cases[plan.cases.length - 1]!
-    if (!closedAt && touched > (file.last_worked_at as Date)) {
-      file.updated_at = touched
-      file.last_worked_at = touched
-      plan.workers[plan.workers.length - 1]!.last_worked_at = touched
-    }
-    if (escalation.reviewed_at) {
-      const at = escalation.reviewed_at as Date
+    const touched = later(escalation.touchedAt, file.last_worked_at as Date)
+    if (!closedAt) Object.assign(file, { updated_at: touched, last_worked_at: touched })
+    worker.last_worked_at = file.last_worked_at
+    if (escalation.reviewedAt)
       plan.workers.push({
         case_id: id,
         staff_id: staff.supervisor,
         via: 'worked',
-        first_at: at,
-        last_worked_at: at,
+        first_at: escalation.reviewedAt,
+        last_worked_at: escalation.reviewedAt,
       })
-    }
   }
 }
 
 /**
  * An adult's age as the person gave it: years, a band, or not given. A band is kept only where it
- * cannot hold a child under the protocol in force (or, the place unknown, under any protocol), so
- * the demo has no case that silently owes a child-protection report.
+ * cannot hold a child under the protocol in force (or, the place unknown, under any protocol), so no
+ * demo case silently owes a child-protection report.
  */
 function adultAge(
   random: Random,
@@ -1321,28 +1247,20 @@ function adultAge(
   bounds: { requiredUnder: number; mayUnder: number },
 ): Answer<Age> {
   const years = profile === 'labour' || profile === 'servitude' ? random.int(20, 52) : random.int(19, 38)
-  const roll = random.next()
-  if (roll < 0.45) return { state: 'given', value: { years } }
-  if (roll < 0.85) {
+  const form = choose(random, { years: 45, band: 40, unknown: 6, declined: 4, not_asked: 5 })
+  if (form !== 'years' && form !== 'band') return { state: form }
+  if (form === 'band') {
     const band: Answer<Age> = { state: 'given', value: { band: bandOf(years) } }
-    const evaluation = evaluateChildProtection({
+    const { verdict } = evaluateChildProtection({
       protocol,
       bounds,
-      people: [{ id: 'p', role: 'victim', age: evaluatedAge(band) }],
+      people: [{ id: 'person', role: 'victim', age: evaluatedAge(band) }],
       consent: 'not_asked',
       imminentDanger: false,
     })
-    return evaluation.verdict === 'required' || evaluation.verdict === 'possibly_required'
-      ? { state: 'given', value: { years } }
-      : band
+    if (verdict !== 'required' && verdict !== 'possibly_required') return band
   }
-  return {
-    state: weighted(random, [
-      ['unknown', 3],
-      ['declined', 2],
-      ['not_asked', 3],
-    ] as const),
-  }
+  return { state: 'given', value: { years } }
 }
 
 const bandRanges: Record<AgeBand, [number, number | null]> = {
@@ -1363,7 +1281,124 @@ function evaluatedAge(age: Answer<Age>): EvaluatedPerson['age'] {
   return { min, max }
 }
 
-/** A reference number as an agency gives it (invented). */
+// ---------------------------------------------------------------------------------------------------
+// Referrals
+
+/** How a referral went, by what became of its need. */
+const referralPaths: Record<'open' | 'closed', Partial<Record<string, number>>> = {
+  open: { none: 30, pending: 25, accepted: 20, completed: 10, declined: 8, no_capacity: 7 },
+  closed: { none: 35, completed: 40, declined: 8, no_capacity: 7, unknown: 10 },
+}
+const needAfter: Record<ReferralOutcome, NeedStatus> = {
+  pending: 'referred',
+  accepted: 'referred',
+  unknown: 'referred',
+  completed: 'met',
+  declined: 'unmet',
+  no_capacity: 'unmet',
+}
+
+/**
+ * Refers a need to a service of its kind in the case's place (its municipality if the directory has
+ * one there, else its province), as the referral service would: consent and what it allows, an
+ * alias and a warm-handoff note, then the provider's answers in order, and the follow-up while it is
+ * open. Returns the need's status as the referral left it; a need not referred is met, declined or
+ * still unmet.
+ */
+function planReferral(
+  plan: CaseDemoPlan,
+  input: CaseDemoInput,
+  r: {
+    caseId: string
+    need: { id: string; kind: NeedKind; person_id: string; created_at: Date }
+    province: ProvinceCode | null
+    municipality: string | null
+    language: Lang
+    open: boolean
+    workEnds: Date
+  },
+): { status: NeedStatus; changedAt: Date } {
+  const { random, staff } = input
+  const path = choose(random, referralPaths[r.open ? 'open' : 'closed'])
+  const type = serviceTypeTermId(r.need.kind)
+  const candidates = r.province
+    ? input.services.filter((service) => service.province === r.province && service.types.includes(type))
+    : []
+  const local = candidates.filter((service) => service.municipality === r.municipality)
+  const pool = local.length > 0 ? local : candidates
+  const service = pool.length > 0 ? random.pick(pool) : null
+  const span = r.workEnds.getTime() - r.need.created_at.getTime()
+  const at = (share: number) => new Date(r.need.created_at.getTime() + share * span)
+  if (path === 'none' || !service) {
+    const status = choose<NeedStatus>(
+      random,
+      r.open ? { unmet: 6, met: 2, declined: 2 } : { met: 6, declined: 3, unmet: 1 },
+    )
+    return { status, changedAt: status === 'unmet' ? r.need.created_at : at(random.next()) }
+  }
+  const outcome = path as ReferralOutcome
+  const id = uuid(random)
+  const createdAt = at(random.next() * 0.3)
+  const answeredAt = at(0.3 + random.next() * 0.6)
+  const consent = random.next() < 0.85
+  const fields: ShareableReferralField[] = consent
+    ? [
+        'needs',
+        'location',
+        ...some(random, ['ageBand', 'gender', 'languages', 'safeContact', 'handoffNote'] as const, 1, 4),
+      ]
+    : []
+  const alias = consent && random.next() < 0.4 ? random.pick(aliases) : null
+  if (alias) fields.unshift('alias')
+  const events: { status: ReferralOutcome; at: Date }[] = [{ status: 'pending', at: createdAt }]
+  if (outcome === 'completed') events.push({ status: 'accepted', at: answeredAt })
+  if (outcome !== 'pending')
+    events.push({ status: outcome, at: outcome === 'completed' ? at(0.95) : answeredAt })
+  const last = events[events.length - 1]!
+  const stillOpen = outcome === 'pending' || outcome === 'accepted'
+  plan.referrals.push({
+    id,
+    case_id: r.caseId,
+    need_id: r.need.id,
+    need_kind: r.need.kind,
+    person_id: r.need.person_id,
+    service_id: service.id,
+    organization_id: service.organizationId,
+    service_name_en: service.nameEn,
+    service_name_fr: service.nameFr,
+    organization_name_en: service.organizationNameEn,
+    organization_name_fr: service.organizationNameFr,
+    service_confidential: service.confidential,
+    service_referral_status: service.referralStatus,
+    consent_given: consent,
+    consent_at: createdAt,
+    shared_fields: [...new Set(fields)],
+    alias_sealed: alias ? plain(alias) : null,
+    handoff_note_sealed: plain(random.pick(handoffTexts[r.language])),
+    status: outcome,
+    status_changed_at: last.at,
+    // Open referrals fall due a week after their last news: the overdue ones are the follow-up list.
+    follow_up_due_at: stillOpen ? new Date(last.at.getTime() + caseDemoDesign.followUpDays * DAY) : null,
+    created_by: staff.advocate,
+    created_at: createdAt,
+    updated_at: last.at,
+  })
+  for (const event of events)
+    plan.referralEvents.push({
+      id: uuid(random),
+      referral_id: id,
+      status: event.status,
+      note_sealed: null,
+      occurred_at: event.at,
+      recorded_by: staff.advocate,
+      recorded_at: event.at,
+    })
+  return { status: needAfter[outcome], changedAt: last.at }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Escalations
+
 const referencePrefix: Record<EscalationKind, string> = {
   child_protection: 'CP',
   law_enforcement_tip: 'TIP',
@@ -1381,15 +1416,15 @@ function planEscalation(
   e: {
     caseId: string
     scenarioIndex: number
-    scenario: Scenario
     province: ProvinceCode
-    people: { id: string; role: PersonRole | null; age: Answer<Age> }[]
+    people: PlannedPerson[]
     startedAt: Date
     language: Lang
   },
-) {
+): { touchedAt: Date; reviewedAt: Date | null } {
   const { random, staff } = input
-  const wanted = e.scenario.escalation!
+  const scenario = scenarios[e.scenarioIndex]!
+  const wanted = scenario.escalation!
   const day = e.startedAt.toISOString().slice(0, 10)
   const protocol = protocolInForce(input.protocols, e.province, day)
   if (!protocol) throw new Error(`no protocol in force in ${e.province} on ${day} for a demo escalation`)
@@ -1402,21 +1437,21 @@ function planEscalation(
   }).find((entry) => entry.kind === wanted.kind)!
   if (evaluation.verdict === 'refused' || evaluation.verdict === 'not_applicable')
     throw new Error(
-      `the ${protocol.document.id} protocol does not allow the demo's ${wanted.kind} (${evaluation.verdict})`,
+      `${protocol.document.id} does not allow the demo's ${wanted.kind} (${evaluation.verdict})`,
     )
   const agency = input.agencies.get(e.scenarioIndex)
-  if (!agency) throw new Error(`no agency for the demo's ${wanted.kind} at ${e.scenario.place}`)
+  if (!agency) throw new Error(`the demo directory has no agency for a ${wanted.kind} at ${scenario.place}`)
 
   const rule = protocol.document.escalations[wanted.kind]
   const id = uuid(random)
-  const done = wanted.stage === 'completed' ? rule.steps.length : Math.min(2, rule.steps.length - 1)
+  const done = wanted.stage === 'completed' ? rule.steps.length : 2
   let at = e.startedAt
-  const record: Record<string, unknown> = {}
+  const recorded: Record<string, unknown> = {}
   rule.steps.slice(0, done).forEach((step, position) => {
     at = new Date(at.getTime() + random.int(3, 12) * MINUTE)
-    if (step.action === 'share') record.shared_fields = [...(wanted.shared ?? ['location', 'situation'])]
+    if (step.action === 'share') recorded.shared_fields = [...(wanted.shared ?? ['location', 'situation'])]
     if (step.action === 'contact')
-      Object.assign(record, {
+      Object.assign(recorded, {
         agency_id: agency.id,
         agency_kind: agency.kind,
         agency_name_en: agency.name_en,
@@ -1425,7 +1460,7 @@ function planEscalation(
         contacted_at: at,
       })
     if (step.action === 'reference')
-      record.report_reference_sealed = plain(
+      recorded.report_reference_sealed = plain(
         `${referencePrefix[wanted.kind]}-${at.getUTCFullYear()}-${random.int(10000, 99999)}`,
       )
     plan.steps.push({
@@ -1442,9 +1477,11 @@ function planEscalation(
   const completedAt = wanted.stage === 'completed' ? new Date(at.getTime() + random.int(2, 6) * MINUTE) : null
   const review = completedAt && rule.supervisorReview ? (wanted.review ?? 'pending') : 'not_required'
   const reviewedAt =
-    review === 'approved' && completedAt
-      ? new Date(completedAt.getTime() + random.int(2, 20) * 3_600_000)
-      : null
+    review === 'approved' && completedAt ? new Date(completedAt.getTime() + random.int(2, 20) * HOUR) : null
+  const danger = {
+    en: 'Threatened on the phone during the call; she is locked in the room.',
+    fr: 'Menacée au téléphone pendant l’appel; elle est enfermée dans la chambre.',
+  }
   plan.escalations.push({
     id,
     case_id: e.caseId,
@@ -1454,17 +1491,10 @@ function planEscalation(
     status: completedAt ? 'completed' : 'in_progress',
     consent: wanted.consent,
     imminent_danger: wanted.imminentDanger,
-    imminent_danger_note_sealed: wanted.imminentDanger
-      ? plain(
-          e.language === 'fr'
-            ? 'Menacée au téléphone pendant l’appel; la personne est enfermée dans la chambre.'
-            : 'Threatened on the phone during the call; she is locked in the room.',
-        )
-      : null,
+    imminent_danger_note_sealed: wanted.imminentDanger ? plain(danger[e.language]) : null,
     next_step: done,
-    ...record,
+    ...recorded,
     outcome: completedAt ? (wanted.outcome ?? 'reported') : null,
-    outcome_note_sealed: null,
     started_by: staff.advocate,
     started_at: e.startedAt,
     completed_by: completedAt ? staff.advocate : null,
@@ -1476,79 +1506,27 @@ function planEscalation(
   } as Row<'case_escalation'>)
   for (const personId of evaluation.personIds)
     plan.escalationPeople.push({ escalation_id: id, person_id: personId })
+  return { touchedAt: reviewedAt ?? completedAt ?? at, reviewedAt }
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Writing
+// Reading the directory, writing the plan
 
 type Db = Kysely<DB>
 
-/** Seals every `Plain` of a row; everything else goes as planned. */
-function sealed<T extends Record<string, unknown>>(secrets: Secrets, row: T): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(row))
-    out[key] =
-      value !== null && typeof value === 'object' && 'plain' in value
-        ? secrets.seal((value as Plain).plain)
-        : value
-  return out
-}
-
-/** Multi-row inserts of a few hundred rows each, under the bind-parameter limit. */
-async function insertAll(db: Db, table: keyof DB, rows: Record<string, unknown>[]) {
-  if (rows.length === 0) return
-  const columns = new Set(rows.flatMap((row) => Object.keys(row))).size
-  const size = Math.max(1, Math.floor(20_000 / columns))
-  for (let i = 0; i < rows.length; i += size)
-    await db
-      .insertInto(table)
-      .values(rows.slice(i, i + size) as never)
-      .execute()
-}
-
-/** Writes a plan: personal values sealed, addresses found again by their blind index, in bulk. */
-export async function writeCaseDemo(db: Db, secrets: Secrets, plan: CaseDemoPlan) {
-  const seal = (rows: Record<string, unknown>[]) => rows.map((row) => sealed(secrets, row))
-  await insertAll(
-    db,
-    'intake_contact',
-    plan.contacts.map((contact) => ({
-      ...sealed(secrets, contact),
-      blind_index: contactIndex(
-        secrets,
-        contact.kind as ContactKind,
-        (contact.address_sealed as Plain).plain,
-      ),
-    })),
-  )
-  await insertAll(db, 'intake_signal', seal(plan.signals))
-  await insertAll(db, 'intake_message', seal(plan.messages))
-  await insertAll(db, 'case_file', seal(plan.cases))
-  await insertAll(db, 'case_worker', seal(plan.workers))
-  await insertAll(db, 'case_signal', seal(plan.caseSignals))
-  await insertAll(db, 'case_person', seal(plan.people))
-  await insertAll(db, 'case_exploiter', seal(plan.exploiters))
-  await insertAll(db, 'case_need', seal(plan.needs))
-  await insertAll(db, 'case_note', seal(plan.notes))
-  await insertAll(db, 'case_escalation', seal(plan.escalations))
-  await insertAll(db, 'case_escalation_person', seal(plan.escalationPeople))
-  await insertAll(db, 'case_escalation_step', seal(plan.steps))
-  for (const [year, last] of plan.caseNumbers)
-    await sql`insert into case_number_counter (year, last) values (${year}, ${last})
-      on conflict (year) do update set last = greatest(case_number_counter.last, excluded.last)`.execute(db)
-}
-
 /**
- * The agency each escalating scenario contacts: the first the directory names for the place, among
- * the kinds the protocol lists, in its order (the place's own first, as the escalation screen offers).
+ * The agency each escalating scenario contacts: of the kinds its protocol lists, in their order, the
+ * first the directory names as responsible for the place (its own area first).
  */
 export async function scenarioAgencies(db: Db, protocols: readonly StoredProtocol[], day: string) {
   const agencies = new Map<number, DemoAgency>()
   for (const [index, scenario] of scenarios.entries()) {
     if (!scenario.escalation) continue
     const place = scenarioPlace(scenario)
-    const protocol = protocolInForce(protocols, place.province, day)
-    const kinds = protocol?.document.escalations[scenario.escalation.kind].agencyKinds ?? []
+    const kinds = protocolInForce(protocols, place.province, day)?.document.escalations[
+      scenario.escalation.kind
+    ].agencyKinds
+    if (!kinds) continue
     const found = await findResponsibleAgencies(db, {
       point: { latitude: place.latitude, longitude: place.longitude },
       province: place.province,
@@ -1564,6 +1542,106 @@ export async function scenarioAgencies(db: Db, protocols: readonly StoredProtoco
   return agencies
 }
 
+/** The directory's active services and where they are offered, to refer needs to. */
+export async function referableServices(db: Db): Promise<DemoService[]> {
+  const rows = await db
+    .selectFrom('directory_search as e')
+    .innerJoin('directory_service as s', 's.id', 'e.service_id')
+    .innerJoin('directory_organization as o', 'o.id', 's.organization_id')
+    .select([
+      's.id',
+      's.organization_id',
+      's.name_en',
+      's.name_fr',
+      'o.name_en as organization_name_en',
+      'o.name_fr as organization_name_fr',
+      's.confidential',
+      'o.confidential as organization_confidential',
+      's.referral_status',
+      'e.province',
+      'e.municipality',
+      'e.term_ids',
+    ])
+    .where('e.kind', '=', 'service_provider')
+    .where('s.status', '=', 'active')
+    .where('e.province', 'is not', null)
+    .orderBy('e.id')
+    .execute()
+  const services = new Map<string, DemoService>()
+  for (const row of rows)
+    if (!services.has(row.id))
+      services.set(row.id, {
+        id: row.id,
+        organizationId: row.organization_id,
+        nameEn: row.name_en,
+        nameFr: row.name_fr,
+        organizationNameEn: row.organization_name_en,
+        organizationNameFr: row.organization_name_fr,
+        confidential: row.confidential || row.organization_confidential,
+        referralStatus: row.referral_status,
+        province: row.province!,
+        municipality: row.municipality,
+        types: row.term_ids,
+      })
+  return [...services.values()]
+}
+
+/** Seals every `Plain` of a row; everything else goes as planned. */
+function sealed(secrets: Secrets, row: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(row))
+    out[key] =
+      value !== null && typeof value === 'object' && 'plain' in value
+        ? secrets.seal((value as Plain).plain)
+        : value
+  return out
+}
+
+/** Multi-row inserts, each under the engines' bind-parameter limit. */
+async function insertAll(db: Db, table: keyof DB, rows: Record<string, unknown>[]) {
+  if (rows.length === 0) return
+  const size = Math.max(1, Math.floor(20_000 / new Set(rows.flatMap((row) => Object.keys(row))).size))
+  for (let i = 0; i < rows.length; i += size)
+    await db
+      .insertInto(table)
+      .values(rows.slice(i, i + size) as never)
+      .execute()
+}
+
+/** Writes a plan: personal values sealed, addresses found again by their blind index, in bulk. */
+export async function writeCaseDemo(db: Db, secrets: Secrets, plan: CaseDemoPlan) {
+  const contacts = plan.contacts.map((contact) => ({
+    ...sealed(secrets, contact),
+    blind_index: contactIndex(secrets, contact.kind as ContactKind, (contact.address_sealed as Plain).plain),
+  }))
+  const tables: [keyof DB, object[]][] = [
+    ['intake_signal', plan.signals],
+    ['intake_message', plan.messages],
+    ['case_file', plan.cases],
+    ['case_worker', plan.workers],
+    ['case_signal', plan.caseSignals],
+    ['case_person', plan.people],
+    ['case_exploiter', plan.exploiters],
+    ['case_need', plan.needs],
+    ['case_note', plan.notes],
+    ['case_referral', plan.referrals],
+    ['case_referral_event', plan.referralEvents],
+    ['case_escalation', plan.escalations],
+    ['case_escalation_person', plan.escalationPeople],
+    ['case_escalation_step', plan.steps],
+  ]
+  await insertAll(db, 'intake_contact', contacts)
+  for (const [table, rows] of tables)
+    await insertAll(
+      db,
+      table,
+      rows.map((row) => sealed(secrets, row)),
+    )
+  for (const [year, last] of plan.caseNumbers)
+    await sql`insert into case_number_counter (year, last) values (${year}, ${last})
+      on conflict (year) do update set last = greatest(case_number_counter.last, excluded.last)`.execute(db)
+}
+
 /** The cases module's demo data, once: skipped when any case exists. */
 export async function seedDemoCases(context: DemoContext, now = new Date()) {
   const started = performance.now()
@@ -1572,7 +1650,7 @@ export async function seedDemoCases(context: DemoContext, now = new Date()) {
       .selectFrom('case_file')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow()
-    if (Number(existing.n) > 0) return { skipped: Number(existing.n) }
+    if (Number(existing.n) > 0) return { existing: Number(existing.n) }
     const staff = await trx
       .selectFrom('staff_user')
       .select(['id', 'email'])
@@ -1582,14 +1660,14 @@ export async function seedDemoCases(context: DemoContext, now = new Date()) {
     const supervisor = staff.find((row) => row.email === demoEmail('supervisor'))?.id
     if (!advocate || !supervisor) return { missingStaff: true }
     const protocols = await allProtocols(trx)
-    const agencies = await scenarioAgencies(trx, protocols, now.toISOString().slice(0, 10))
     const counters = await trx.selectFrom('case_number_counter').select(['year', 'last']).execute()
     const plan = planCaseDemo({
       random: context.random,
       now,
       staff: { advocate, supervisor },
       protocols,
-      agencies,
+      agencies: await scenarioAgencies(trx, protocols, now.toISOString().slice(0, 10)),
+      services: await referableServices(trx),
       lastCaseNumbers: new Map(counters.map((row) => [row.year, row.last])),
     })
     await writeCaseDemo(trx, context.secrets, plan)
@@ -1597,22 +1675,21 @@ export async function seedDemoCases(context: DemoContext, now = new Date()) {
       signals: plan.signals.length,
       cases: plan.cases.length,
       open: plan.cases.filter((row) => row.status === 'open').length,
+      referrals: plan.referrals.length,
       escalations: plan.escalations.length,
     }
     await appendAuditEvent(trx, context.audit, { action: 'case.demo_seeded', details: counts })
     return { counts }
   })
-  if ('skipped' in outcome) {
-    context.report.push(`Demo cases: ${outcome.skipped} cases (already there).`)
-    return
-  }
-  if ('missingStaff' in outcome) {
+  if ('existing' in outcome) {
+    context.report.push(`Demo cases: ${outcome.existing} cases (already there).`)
+  } else if ('missingStaff' in outcome) {
     context.report.push('Demo cases: skipped (the demo advocate and supervisor accounts are missing).')
-    return
+  } else {
+    const { counts } = outcome
+    const n = (value: number) => value.toLocaleString('en-CA')
+    context.report.push(
+      `Demo cases: a year of ${n(counts.signals)} signals (72 % by phone), ${n(counts.cases)} cases (${counts.open} open) with ${n(counts.referrals)} referrals and ${counts.escalations} escalations, written in ${((performance.now() - started) / 1000).toFixed(1)} s.`,
+    )
   }
-  const { counts } = outcome
-  const n = (value: number) => value.toLocaleString('en-CA')
-  context.report.push(
-    `Demo cases: a year of ${n(counts.signals)} signals (72 % by phone), ${n(counts.cases)} cases (${counts.open} open) with ${counts.escalations} escalations, written in ${((performance.now() - started) / 1000).toFixed(1)} s.`,
-  )
 }
