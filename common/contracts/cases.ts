@@ -11,6 +11,7 @@ import {
   traffickingStatuses,
   traffickingTypes,
 } from '../htcds/index.ts'
+import { roles } from '../permissions.ts'
 
 /**
  * Case management: what the cases API accepts and returns. Nothing about a person is ever required:
@@ -385,6 +386,15 @@ export const breakGlassRequest = z.strictObject({
     .max(caseLimits.breakGlassReasonMaxLength)
     .describe('Why an administrator must read this case; supervisors see it'),
 })
+/** Break-the-glass by the number an administrator was given (an access request names its case so). */
+export const breakGlassByNumberRequest = breakGlassRequest.extend({
+  number: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .refine((value) => caseNumberPattern.test(value), { message: 'invalid' })
+    .describe('The case number, such as C-2026-000123'),
+})
 
 // ---------------------------------------------------------------------------------------------------
 // Responses
@@ -488,6 +498,12 @@ export const breakGlassEntry = z.object({
 })
 export const breakGlassLog = z.object({ entries: z.array(breakGlassEntry) })
 export type BreakGlassEntry = z.infer<typeof breakGlassEntry>
+
+/** Who a supervisor may give a case to: active staff whose role works cases. */
+export const assigneeList = z.object({
+  assignees: z.array(z.object({ id: z.string(), displayName: z.string(), role: z.enum(roles) })),
+})
+export type Assignee = z.infer<typeof assigneeList>['assignees'][number]
 
 /** The HTCDS 2.0 export: field and value names of the standard, Relais's extensions prefixed. */
 export const caseExport = z.record(z.string(), z.unknown()).describe('HTCDS 2.0 case export')

@@ -1,10 +1,12 @@
 import type {
+  Assignee,
   BreakGlassEntry,
   CaseDetail,
   CaseSummary,
   Location,
   Situation,
 } from '../../common/contracts/cases.ts'
+import type { Role } from '../../common/permissions.ts'
 import {
   ageOf,
   exploiterColumns,
@@ -162,4 +164,8 @@ export function presentBreakGlass(row: {
     openedAt: iso(row.opened_at),
     expiresAt: iso(row.expires_at),
   }
+}
+
+export function presentAssignee(row: { id: string; display_name: string; role: Role }): Assignee {
+  return { id: row.id, displayName: row.display_name, role: row.role }
 }

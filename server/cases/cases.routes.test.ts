@@ -49,6 +49,8 @@ describe('cases API: who may call', () => {
     ['POST', '/api/cases', { signalId: someId }],
     ['GET', `/api/cases/hints?signalId=${someId}`],
     ['GET', '/api/cases/break-glass'],
+    ['POST', '/api/cases/break-glass', { number: 'C-2026-000001', reason: 'x'.repeat(30) }],
+    ['GET', '/api/cases/assignees'],
     ['GET', `/api/cases/${someId}`],
     ['POST', `/api/cases/${someId}/signals`, { signalId: someId }],
     ['PATCH', `/api/cases/${someId}/safety`, {}],
@@ -94,6 +96,22 @@ describe('cases API: who may call', () => {
       ['admin', 'PATCH', `/api/cases/${someId}/safety`, {}, 403],
       ['admin', 'POST', `/api/cases/${someId}/notes`, { body: 'x' }, 403],
       ['admin', 'GET', '/api/cases/break-glass', undefined, 403],
+      ['advocate', 'GET', '/api/cases/assignees', undefined, 403],
+      ['admin', 'GET', '/api/cases/assignees', undefined, 403],
+      [
+        'advocate',
+        'POST',
+        '/api/cases/break-glass',
+        { number: 'C-2026-000001', reason: 'x'.repeat(30) },
+        403,
+      ],
+      [
+        'supervisor',
+        'POST',
+        '/api/cases/break-glass',
+        { number: 'C-2026-000001', reason: 'x'.repeat(30) },
+        403,
+      ],
     ]
     for (const [who, method, url, payload, status] of expectations) {
       expect((await call(who, method, url, payload)).statusCode, `${who} ${method} ${url}`).toBe(status)
@@ -345,6 +363,36 @@ describe('cases API: working a case', () => {
     expect((await call('colleague', 'GET', `/api/cases/${opened.id}`)).statusCode).toBe(200)
     const mine: CaseList = (await call('colleague', 'GET', '/api/cases?assignedToMe=true')).json()
     expect(mine.cases.map((summary) => summary.id)).toContain(opened.id)
+  })
+
+  it('lists whom a supervisor may reassign to: active advocates and supervisors only', async () => {
+    const leaver = await buildStaff(t, { role: 'advocate' })
+    await t.database.db
+      .updateTable('staff_user')
+      .set({ disabled_at: new Date() })
+      .where('id', '=', leaver.id)
+      .execute()
+    const response = await call('supervisor', 'GET', '/api/cases/assignees')
+    expect(response.statusCode, response.body).toBe(200)
+    const { assignees } = response.json() as {
+      assignees: { id: string; displayName: string; role: string }[]
+    }
+    const ids = assignees.map((assignee) => assignee.id)
+    expect(ids).toEqual(
+      expect.arrayContaining([staff.advocate!.id, staff.colleague!.id, staff.supervisor!.id]),
+    )
+    for (const absent of [staff.admin!.id, staff.analyst!.id, staff.manager!.id, leaver.id]) {
+      expect(ids).not.toContain(absent)
+    }
+    expect(new Set(assignees.map((assignee) => assignee.role))).toEqual(new Set(['advocate', 'supervisor']))
+    const names = assignees.map((assignee) => assignee.displayName)
+    expect(names).toEqual([...names].sort())
+    // What the list leaves out, the assignment refuses too.
+    const opened = await openCase()
+    const refused = await call('supervisor', 'POST', `/api/cases/${opened.id}/assignment`, {
+      staffId: leaver.id,
+    })
+    expect([refused.statusCode, refused.json().fields[0]?.path]).toEqual([400, 'staffId'])
   })
 
   it('exports a case as HTCDS JSON for supervisors, audited', async () => {

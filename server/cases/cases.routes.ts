@@ -1,7 +1,9 @@
 import type { FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import {
+  assigneeList,
   attachSignalRequest,
+  breakGlassByNumberRequest,
   breakGlassLog,
   breakGlassRequest,
   caseChildParams,
@@ -28,7 +30,7 @@ import {
 import { apiErrorSchema } from '../../common/contracts/errors.ts'
 import { principalOf } from '../http/access.ts'
 import type { AppDeps, ZodApp } from '../http/app.ts'
-import { presentBreakGlass, presentCase, presentSummary } from './cases.presenter.ts'
+import { presentAssignee, presentBreakGlass, presentCase, presentSummary } from './cases.presenter.ts'
 import { type Actor, type CasesService, createCasesService } from './cases.service.ts'
 
 const errors = {
@@ -128,6 +130,38 @@ export function registerCaseRoutes(
     async (request) => ({
       entries: (await cases.breakGlassLog(actorOf(request))).map(presentBreakGlass),
     }),
+  )
+
+  app.post(
+    '/api/cases/break-glass',
+    {
+      config: breakGlass,
+      schema: {
+        tags: ['cases'],
+        summary:
+          'Administrators: open a case by its number with a written reason (audited, shown to supervisors)',
+        body: breakGlassByNumberRequest,
+        response: { 200: caseDetail, ...errors },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request)
+      const caseId = await cases.breakGlassByNumber(actor, request.body.number, request.body.reason)
+      return detail(actor, caseId)
+    },
+  )
+
+  app.get(
+    '/api/cases/assignees',
+    {
+      config: supervise,
+      schema: {
+        tags: ['cases'],
+        summary: 'Whom a case may be reassigned to: active advocates and supervisors',
+        response: { 200: assigneeList, ...errors },
+      },
+    },
+    async () => ({ assignees: (await cases.assignees()).map(presentAssignee) }),
   )
 
   app.get(

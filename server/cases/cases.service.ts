@@ -15,7 +15,7 @@ import {
   safeContactFields,
   safetyPlanFields,
 } from '../../common/contracts/cases.ts'
-import { can } from '../../common/permissions.ts'
+import { can, roles } from '../../common/permissions.ts'
 import { type AuditContext, appendAuditEvent } from '../audit/audit.store.ts'
 import type { Secrets } from '../crypto/secrets.ts'
 import type { Database } from '../db/database.ts'
@@ -44,6 +44,7 @@ import {
   type Db,
   deleteNeed,
   findAssignableStaff,
+  findCaseIdByNumber,
   findExploiter,
   findNeed,
   findOpenAccess,
@@ -58,6 +59,7 @@ import {
   insertPerson,
   linkSignal,
   listAccess,
+  listAssignableStaff,
   loadCaseParts,
   lockSignal,
   nextCaseNumber,
@@ -198,6 +200,25 @@ export function createCasesService(deps: CasesDeps) {
         ? { reason: secrets.open(access.reason_sealed), expiresAt: access.expires_at }
         : null,
     }
+  }
+
+  /** Opens a case to an admin for `caseLimits.breakGlassMinutes`, its reason sealed and audited. */
+  async function openByBreakGlass(trx: Db, actor: Actor, caseId: string, reason: string) {
+    const now = clock()
+    const expiresAt = new Date(now.getTime() + caseLimits.breakGlassMinutes * 60_000)
+    const accessId = await insertAccess(trx, {
+      case_id: caseId,
+      staff_id: actor.viewer.staffId,
+      reason_sealed: secrets.seal(reason),
+      opened_at: now,
+      expires_at: expiresAt,
+    })
+    await appendAuditEvent(trx, actor.audit, {
+      action: 'case.break_glass',
+      entityType: 'case_file',
+      entityId: caseId,
+      details: { accessId, reason, expiresAt: expiresAt.toISOString() },
+    })
   }
 
   /** Reads a whole case for the viewer and audits the read in the same transaction. */
@@ -533,6 +554,14 @@ export function createCasesService(deps: CasesDeps) {
       )
     },
 
+    /** Whom a supervisor may give a case to: active staff whose role works cases (`case.manage`). */
+    async assignees() {
+      return listAssignableStaff(
+        database.db,
+        roles.filter((role) => can(role, 'case.manage')),
+      )
+    },
+
     /** A supervisor gives the case to an advocate or supervisor, who may see it from then on. */
     reassign(actor: Actor, caseId: string, staffId: string): Promise<void> {
       return change(
@@ -556,22 +585,21 @@ export function createCasesService(deps: CasesDeps) {
      */
     async breakGlass(actor: Actor, caseId: string, reason: string): Promise<void> {
       await database.db.transaction().execute(async (trx) => {
-        const now = clock()
         if (!(await caseExists(trx, caseId))) throw caseNotFound()
-        const expiresAt = new Date(now.getTime() + caseLimits.breakGlassMinutes * 60_000)
-        const accessId = await insertAccess(trx, {
-          case_id: caseId,
-          staff_id: actor.viewer.staffId,
-          reason_sealed: secrets.seal(reason),
-          opened_at: now,
-          expires_at: expiresAt,
-        })
-        await appendAuditEvent(trx, actor.audit, {
-          action: 'case.break_glass',
-          entityType: 'case_file',
-          entityId: caseId,
-          details: { accessId, reason, expiresAt: expiresAt.toISOString() },
-        })
+        await openByBreakGlass(trx, actor, caseId, reason)
+      })
+    },
+
+    /**
+     * Break-the-glass by case number, the way an access request or a court order names a case: the
+     * same opening and audit as by id, the number found in the same transaction. Returns the case id.
+     */
+    async breakGlassByNumber(actor: Actor, caseNumber: string, reason: string): Promise<string> {
+      return database.db.transaction().execute(async (trx) => {
+        const caseId = await findCaseIdByNumber(trx, caseNumber)
+        if (!caseId) throw caseNotFound()
+        await openByBreakGlass(trx, actor, caseId, reason)
+        return caseId
       })
     },
 

@@ -1,5 +1,6 @@
 import { type Insertable, type Kysely, type Selectable, sql, type Updateable } from 'kysely'
 import type { CaseSearch } from '../../common/contracts/cases.ts'
+import type { Role } from '../../common/permissions.ts'
 import type { DB } from '../db/schema.ts'
 import { caseVisibility, type Viewer } from './cases.policy.ts'
 import type {
@@ -61,6 +62,16 @@ export async function findVisibleCase(
 export async function caseExists(db: Db, caseId: string): Promise<boolean> {
   const row = await db.selectFrom('case_file').select('id').where('id', '=', caseId).executeTakeFirst()
   return row !== undefined
+}
+
+/** A case's id by its number, whoever may see it: for break-the-glass only, which is audited. */
+export async function findCaseIdByNumber(db: Db, caseNumber: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('case_file')
+    .select('id')
+    .where('case_number', '=', caseNumber)
+    .executeTakeFirst()
+  return row?.id
 }
 
 /** Sets the given columns; an empty patch (nothing to save) is no statement at all. */
@@ -339,6 +350,18 @@ export async function casesOfSameContact(db: Db, viewer: Viewer, signalId: strin
 }
 
 /** The staff member a case may be assigned to: active, and allowed to work on cases. */
+/** Active staff of the given roles, by name: whom a supervisor may give a case to. */
+export async function listAssignableStaff(db: Db, roles: readonly Role[]) {
+  return db
+    .selectFrom('staff_user')
+    .select(['id', 'display_name', 'role'])
+    .where('disabled_at', 'is', null)
+    .where('role', 'in', [...roles])
+    .orderBy('display_name')
+    .orderBy('id')
+    .execute()
+}
+
 export async function findAssignableStaff(db: Db, staffId: string) {
   return db
     .selectFrom('staff_user')
