@@ -92,7 +92,7 @@ export async function accessibilityViolations(page: Page) {
 export async function openConsoleAs(
   server: WebServer,
   browser: Browser,
-  role: 'advocate' | 'supervisor',
+  role: 'advocate' | 'supervisor' | 'admin',
   locale: string,
   path: string,
 ) {

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { ErrorAlert } from '../../shared/fields.tsx'
 import { navigate } from '../router.ts'
 import { useConsole } from '../session.tsx'
+import { ReassignForm } from './Assignment.tsx'
 import { CloseSection } from './Close.tsx'
 import { type CaseDetail, type Evaluation, personLabel, useCase } from './case-api.ts'
 import { EscalationsSection } from './Escalations.tsx'
@@ -69,6 +70,7 @@ export function CaseScreen({ caseId }: { caseId: string }) {
           </>
         )}
       </p>
+      {kase.abilities.reassign && <ReassignForm kase={kase} change={change} />}
       {kase.breakGlass && (
         <p className="alert">
           {t('case.breakGlass', {

@@ -1,6 +1,13 @@
 import { type FormEvent, useCallback, useEffect, useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { type CaseList, type CaseSummary, caseNumberPattern } from '../../../common/contracts/cases.ts'
+import {
+  type BreakGlassEntry,
+  type CaseDetail,
+  type CaseList,
+  type CaseSummary,
+  caseLimits,
+  caseNumberPattern,
+} from '../../../common/contracts/cases.ts'
 import type { FollowUpList } from '../../../common/contracts/referrals.ts'
 import { type ProvinceCode, provinces } from '../../../common/geography.ts'
 import { ApiError } from '../../shared/api.ts'
@@ -9,6 +16,7 @@ import { navigate, usePath } from '../router.ts'
 import { ScrollRegion } from '../ScrollRegion.tsx'
 import { useConsole } from '../session.tsx'
 import { CaseScreen } from './CaseScreen.tsx'
+import { CaseError } from './parts.tsx'
 import { ReferPage } from './Referrals.tsx'
 import './cases.css'
 
@@ -139,7 +147,14 @@ function CasesList() {
   return (
     <>
       <h1>{t('list.heading')}</h1>
-      <p>{supervisor ? t('list.introSupervisor') : t('list.introAdvocate')}</p>
+      <p>
+        {supervisor
+          ? t('list.introSupervisor')
+          : can('case.break_glass')
+            ? t('list.introAdmin')
+            : t('list.introAdvocate')}
+      </p>
+      {can('case.break_glass') && <BreakGlassForm />}
       {supervisor && (
         <fieldset className="scope">
           <legend>{t('list.scope')}</legend>
@@ -225,7 +240,158 @@ function CasesList() {
           </button>
         </div>
       )}
+      {supervisor && <BreakGlassLog />}
     </>
+  )
+}
+
+/**
+ * An administrator opens a case by its number with a written reason: the server records the
+ * opening and the reason in the audit log, lists it to supervisors, and lets the case be read for
+ * an hour. The warning says so before anything is typed.
+ */
+function BreakGlassForm() {
+  const { t } = useTranslation('case-screens')
+  const { api } = useConsole()
+  const [number, setNumber] = useState('')
+  const [reason, setReason] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<ApiError | null>(null)
+  const ids = { number: useId(), reason: useId(), warning: useId() }
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault()
+    setBusy(true)
+    setError(null)
+    try {
+      const opened = await api.send<CaseDetail>('POST', '/api/cases/break-glass', { number, reason })
+      navigate(`/cases/${opened.id}`)
+    } catch (caught) {
+      setError(caught instanceof ApiError ? caught : null)
+      setBusy(false)
+    }
+  }
+
+  return (
+    <section className="panel break-glass" aria-labelledby="break-glass-heading">
+      <h2 id="break-glass-heading">{t('list.breakGlass.heading')}</h2>
+      <p id={ids.warning} className="alert">
+        {t('list.breakGlass.warning')}
+      </p>
+      <form
+        className="case-form"
+        aria-labelledby="break-glass-heading"
+        aria-describedby={ids.warning}
+        onSubmit={submit}
+      >
+        <div className="field">
+          <label htmlFor={ids.number}>{t('list.breakGlass.number')}</label>
+          <input
+            id={ids.number}
+            value={number}
+            maxLength={20}
+            autoComplete="off"
+            spellCheck={false}
+            aria-describedby={`${ids.number}-hint`}
+            onChange={(event) => setNumber(event.target.value)}
+          />
+          <p id={`${ids.number}-hint`} className="field-hint">
+            {t('list.breakGlass.numberHint')}
+          </p>
+        </div>
+        <div className="field">
+          <label htmlFor={ids.reason}>{t('list.breakGlass.reason')}</label>
+          <textarea
+            id={ids.reason}
+            rows={3}
+            value={reason}
+            maxLength={caseLimits.breakGlassReasonMaxLength}
+            aria-describedby={`${ids.reason}-hint`}
+            onChange={(event) => setReason(event.target.value)}
+          />
+          <p id={`${ids.reason}-hint`} className="field-hint">
+            {t('list.breakGlass.reasonHint', { min: caseLimits.breakGlassReasonMinLength })}
+          </p>
+        </div>
+        <CaseError
+          error={error}
+          labels={{ number: t('list.breakGlass.number'), reason: t('list.breakGlass.reason') }}
+        />
+        <button type="submit" className="danger" disabled={busy}>
+          {t('list.breakGlass.submit')}
+        </button>
+      </form>
+    </section>
+  )
+}
+
+/** For supervisors: every break-the-glass opening, newest first, with the administrator's reason. */
+function BreakGlassLog() {
+  const { t, i18n } = useTranslation('case-screens')
+  const { api } = useConsole()
+  const [entries, setEntries] = useState<BreakGlassEntry[] | null>(null)
+  const [error, setError] = useState<ApiError | null>(null)
+  const when = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' })
+
+  useEffect(() => {
+    let cancelled = false
+    api.get<{ entries: BreakGlassEntry[] }>('/api/cases/break-glass').then(
+      (answer) => {
+        if (!cancelled) setEntries(answer.entries)
+      },
+      (caught) => {
+        if (!cancelled) setError(caught instanceof ApiError ? caught : null)
+      },
+    )
+    return () => {
+      cancelled = true
+    }
+  }, [api])
+
+  return (
+    <section className="panel break-glass-log" aria-labelledby="break-glass-log-heading">
+      <h2 id="break-glass-log-heading">{t('list.breakGlassLog.heading')}</h2>
+      <p className="field-hint">{t('list.breakGlassLog.intro')}</p>
+      <ErrorAlert error={error} />
+      {entries && entries.length === 0 && <p>{t('list.breakGlassLog.none')}</p>}
+      {entries && entries.length > 0 && (
+        <ScrollRegion label={t('list.breakGlassLog.heading')}>
+          <table>
+            <caption className="visually-hidden">{t('list.breakGlassLog.heading')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('list.breakGlassLog.col.case')}</th>
+                <th scope="col">{t('list.breakGlassLog.col.admin')}</th>
+                <th scope="col">{t('list.breakGlassLog.col.reason')}</th>
+                <th scope="col">{t('list.breakGlassLog.col.openedAt')}</th>
+                <th scope="col">{t('list.breakGlassLog.col.expiresAt')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {entries.map((entry) => (
+                <tr key={entry.id}>
+                  <th scope="row" className="nowrap">
+                    <a
+                      href={`/console/cases/${entry.caseId}`}
+                      onClick={(event) => {
+                        event.preventDefault()
+                        navigate(`/cases/${entry.caseId}`)
+                      }}
+                    >
+                      {entry.caseNumber}
+                    </a>
+                  </th>
+                  <td>{entry.admin.displayName}</td>
+                  <td>{entry.reason}</td>
+                  <td>{when.format(new Date(entry.openedAt))}</td>
+                  <td>{when.format(new Date(entry.expiresAt))}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollRegion>
+      )}
+    </section>
   )
 }
 
