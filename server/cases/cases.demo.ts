@@ -925,9 +925,9 @@ function planCase(plan: CaseDemoPlan, input: CaseDemoInput, seed: CaseSeed) {
     scenario?.profile ??
     choose<Profile>(random, { sex: 58, labour: 28, servitude: 6, marriage: 3, unknown: 5 })
   const lastSignal = later(last.wrapped, createdAt)
-  const open = scenario
-    ? scenario.open
-    : now.getTime() - lastSignal.getTime() < 30 * DAY || random.next() < 0.12
+  // Drawn whatever the dates, so the rest of the plan draws the same numbers on any day.
+  const stillWorked = random.next() < 0.12
+  const open = scenario ? scenario.open : now.getTime() - lastSignal.getTime() < 30 * DAY || stillWorked
   // Work goes on after the last conversation (follow-ups, referrals) until the case closes.
   const closedAt = open
     ? null
