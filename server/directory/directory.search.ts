@@ -451,9 +451,15 @@ export async function findResponsibleAgencies(
     includeConfidential: boolean
   },
 ): Promise<Agency[]> {
+  // Without a point, a known municipality stands for one, so agencies with a jurisdiction area are
+  // found for a place named by name alone (a case's municipality, for instance).
+  const located = !point && province && municipality
   const geography = point
     ? sql`st_setsrid(st_makepoint(${point.longitude}, ${point.latitude}), 4326)`
-    : sql`null::geometry`
+    : located
+      ? sql`(select m.point::geometry from directory_municipality m
+             where m.province = ${province} and lower(unaccent(m.name)) = lower(unaccent(${municipality})) limit 1)`
+      : sql`null::geometry`
   const placeProvince = province
     ? sql`${province}::text`
     : point
@@ -487,7 +493,7 @@ export async function findResponsibleAgencies(
     where o.kind in (${sql.join(kinds)})
       and (${includeConfidential ? sql`true` : sql`not o.confidential`})
       and (
-        (o.jurisdiction_area is not null and ${point ? sql`st_contains(o.jurisdiction_area, ${geography})` : sql`false`})
+        (o.jurisdiction_area is not null and ${point || located ? sql`coalesce(st_contains(o.jurisdiction_area, ${geography}), false)` : sql`false`})
         or (o.jurisdiction_area is null and o.jurisdiction_municipality is not null
             and o.jurisdiction_province = place.province
             and lower(unaccent(o.jurisdiction_municipality)) = lower(unaccent(place.municipality)))

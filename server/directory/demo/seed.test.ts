@@ -7,7 +7,7 @@ import { createSecrets } from '../../crypto/secrets.ts'
 import type { DemoContext } from '../../demo/demo.ts'
 import { seededRandom } from '../../demo/demo.ts'
 import { createIdentityService } from '../../identity/identity.service.ts'
-import { searchDirectory } from '../directory.search.ts'
+import { findResponsibleAgencies, searchDirectory } from '../directory.search.ts'
 import { generateDirectory } from './generate.ts'
 import { DEMO_SERVICES_VARIABLE, seedDemoDirectory, seedDirectory } from './seed.ts'
 
@@ -139,5 +139,40 @@ describe('seedDemoDirectory', () => {
     expect(again.report).toEqual([
       'Demo directory: 50 providers, 101 police services and 26 child-protection agencies (already there).',
     ])
+  })
+
+  it('names the agencies of a place given by name alone, those with a jurisdiction area included', async () => {
+    for (const [province, municipality] of [
+      ['ON', 'Toronto'],
+      ['QC', 'Montréal'],
+    ] as const) {
+      const byName = await findResponsibleAgencies(database.db, {
+        point: null,
+        province,
+        municipality,
+        lang: 'en',
+        includeConfidential: true,
+      })
+      const place = await database.db
+        .selectFrom('directory_municipality')
+        .select([
+          sql<number>`st_y(point::geometry)`.as('latitude'),
+          sql<number>`st_x(point::geometry)`.as('longitude'),
+        ])
+        .where('province', '=', province)
+        .where('name', '=', municipality)
+        .executeTakeFirstOrThrow()
+      const byPoint = await findResponsibleAgencies(database.db, {
+        point: { latitude: place.latitude, longitude: place.longitude },
+        province,
+        municipality,
+        lang: 'en',
+        includeConfidential: true,
+      })
+      expect(byName.map((agency) => agency.organizationId)).toEqual(
+        byPoint.map((agency) => agency.organizationId),
+      )
+      expect(byName.some((agency) => agency.kind === 'law_enforcement' && agency.scope === 'area')).toBe(true)
+    }
   })
 })
