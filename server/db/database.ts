@@ -94,6 +94,12 @@ async function listenPostgres(
 async function openPostgres(url: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 })
   const listeners = new Set<() => Promise<void>>()
+  // A connection lost while a client is checked out between two statements (a transaction's) is
+  // reported as an 'error' event with no listener, which would crash the process; the statement that
+  // follows fails and its caller handles that.
+  pool.on('connect', (client) => {
+    client.on('error', () => {})
+  })
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it. Errors on queries still reach callers.
   })
