@@ -1,7 +1,7 @@
 import { auditPage, auditQuery } from '../../common/contracts/audit.ts'
 import { apiErrorSchema } from '../../common/contracts/errors.ts'
 import type { AppDeps, ZodApp } from '../http/app.ts'
-import { appendAuditEvent, findAuditEvents } from './audit.store.ts'
+import { appendAuditEvent, findAuditEvents, sealAuditEvents } from './audit.store.ts'
 
 const DAY = 86_400_000
 
@@ -24,6 +24,7 @@ export function registerAuditRoutes(app: ZodApp, { database }: AppDeps) {
           action: 'audit.read',
           details: { filter: { actor: query.actor, action: query.action, from: query.from, to: query.to } },
         })
+        await sealAuditEvents(trx)
         return findAuditEvents(trx, {
           actorId: query.actor,
           action: query.action,

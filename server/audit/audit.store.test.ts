@@ -4,7 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { engines } from '../../test/support/database.ts'
 import type { Database } from '../db/database.ts'
 import type { DB } from '../db/schema.ts'
-import { type AuditContext, appendAuditEvent, findAuditEvents, verifyAuditChain } from './audit.store.ts'
+import {
+  type AuditContext,
+  appendAuditEvent,
+  findAuditEvents,
+  sealAuditEvents,
+  verifyAuditChain,
+} from './audit.store.ts'
 
 const system: AuditContext = { actorId: null, actorLabel: 'system', address: null, requestId: null }
 const GENESIS = '0'.repeat(64)
@@ -57,6 +63,7 @@ describe.each(engines)('audit store on $engine', ({ engine, open }) => {
         },
       )
     }
+    await sealAuditEvents(trx)
   }
 
   const countEvents = async () =>
@@ -90,6 +97,7 @@ describe.each(engines)('audit store on $engine', ({ engine, open }) => {
       await database.db
         .transaction()
         .execute((trx) => appendAuditEvent(trx, system, { action: 'test.committed' }))
+      await sealAuditEvents(database.db)
       const last = await database.db
         .selectFrom('audit_event')
         .select(['seq', 'action'])
@@ -114,6 +122,13 @@ describe.each(engines)('audit store on $engine', ({ engine, open }) => {
           details: { role: 'advocate' },
         })
         await appendAuditEvent(trx, system, { action: 'user.disabled' })
+        const unsealed = await trx.selectFrom('audit_event').select(['seq', 'prev_hash', 'hash']).execute()
+        expect(unsealed).toEqual([
+          { seq: null, prev_hash: null, hash: null },
+          { seq: null, prev_hash: null, hash: null },
+        ])
+        expect(await sealAuditEvents(trx)).toBe(2)
+        expect(await sealAuditEvents(trx)).toBe(0)
         const rows = await trx.selectFrom('audit_event').selectAll().orderBy('seq').execute()
         expect(rows).toHaveLength(2)
         expect(rows[0]).toMatchObject({
@@ -150,6 +165,9 @@ describe.each(engines)('audit store on $engine', ({ engine, open }) => {
             .execute((trx) => appendAuditEvent(trx, system, { action: `test.concurrent_${i}` })),
         ),
       )
+      // Several sealers at once: one seals, the others find the chain busy or nothing left.
+      await Promise.all(Array.from({ length: 3 }, () => sealAuditEvents(database.db)))
+      await sealAuditEvents(database.db)
       const seqs = (
         await database.db
           .selectFrom('audit_event')
@@ -163,13 +181,27 @@ describe.each(engines)('audit store on $engine', ({ engine, open }) => {
     })
 
     it('refuses updates, deletes and truncation of the trail', async () => {
+      await database.db.transaction().execute((trx) => appendAuditEvent(trx, system, { action: 'test.kept' }))
+      const { id } = await database.db
+        .selectFrom('audit_event')
+        .select('id')
+        .where('action', '=', 'test.kept')
+        .executeTakeFirstOrThrow()
+      const one = database.db.updateTable('audit_event').where('id', '=', id)
+      // Not even before it is sealed: only sealing itself may fill in the chain columns, once.
+      await expect(one.set({ action: 'forged' }).execute()).rejects.toThrow(/append-only/)
       await expect(
-        database.db.updateTable('audit_event').set({ action: 'forged' }).where('seq', '=', 1).execute(),
+        one.set({ seq: 1_000_000, prev_hash: 'a', hash: 'b', action: 'forged' }).execute(),
       ).rejects.toThrow(/append-only/)
-      await expect(database.db.deleteFrom('audit_event').where('seq', '=', 1).execute()).rejects.toThrow(
+      await sealAuditEvents(database.db)
+      await expect(one.set({ seq: 1_000_000, prev_hash: 'a', hash: 'b' }).execute()).rejects.toThrow(
+        /append-only/,
+      )
+      await expect(database.db.deleteFrom('audit_event').where('id', '=', id).execute()).rejects.toThrow(
         /append-only/,
       )
       await expect(sql`truncate audit_event`.execute(database.db)).rejects.toThrow(/append-only/)
+      expect(await verifyAuditChain(database.db)).toMatchObject({ ok: true })
     })
   })
 
@@ -347,6 +379,7 @@ describe.each(engines)('audit store on $engine', ({ engine, open }) => {
           { action },
         )
       }
+      await sealAuditEvents(trx)
       await tamper(
         trx,
         sql`update audit_event set occurred_at = timestamptz '2024-02-29 12:00:00+00' + seq * interval '1 day'`,

@@ -58,47 +58,115 @@ function hashOf(row: HashedFields): string {
 }
 
 /**
- * Appends one event to the chain. Call it inside the transaction of the change it records, so the
- * event and the change commit or fail together. Appends are serialised by an advisory lock.
+ * Records one event. Call it inside the transaction of the change it records, so the event and the
+ * change commit or fail together. Recording waits for no other transaction: the event joins the chain
+ * when `sealAuditEvents` next runs after the commit.
  */
 export async function appendAuditEvent(
   trx: Kysely<DB>,
   context: AuditContext,
   entry: AuditEntry,
 ): Promise<void> {
-  await sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`.execute(trx)
-  const last = await trx
-    .selectFrom('audit_event')
-    .select(['seq', 'hash'])
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst()
-  const row: HashedFields = {
-    seq: (last?.seq ?? 0) + 1,
-    // Milliseconds only: what JavaScript can represent, so the hash survives a round trip.
-    occurred_at: new Date(Math.floor(Date.now())),
-    actor_id: context.actorId,
-    actor_label: context.actorLabel,
-    action: entry.action,
-    entity_type: entry.entityType ?? null,
-    entity_id: entry.entityId ?? null,
-    address: context.address,
-    request_id: context.requestId,
-    details: entry.details ?? {},
-    prev_hash: last?.hash ?? GENESIS,
-  }
   await trx
     .insertInto('audit_event')
-    .values({ ...row, details: JSON.stringify(row.details), hash: hashOf(row) })
+    .values({
+      // Milliseconds only: what JavaScript can represent, so the hash survives a round trip.
+      occurred_at: new Date(Math.floor(Date.now())),
+      actor_id: context.actorId,
+      actor_label: context.actorLabel,
+      action: entry.action,
+      entity_type: entry.entityType ?? null,
+      entity_id: entry.entityId ?? null,
+      address: context.address,
+      request_id: context.requestId,
+      details: JSON.stringify(entry.details ?? {}),
+    })
     .execute()
+}
+
+const SEAL_BATCH = 1000
+
+/** Runs `work` in `db`'s transaction when it is one, in a new one otherwise. */
+function inTransaction<T>(db: Kysely<DB>, work: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work)
+}
+
+/**
+ * Seals every committed event not sealed yet into the chain, in the order they were recorded: each
+ * gets the next seq, the hash of the event before it and its own. One sealer at a time across
+ * processes; when another is sealing, this one returns at once (it will seal what is left). Returns
+ * how many events it sealed.
+ */
+export async function sealAuditEvents(db: Kysely<DB>): Promise<number> {
+  let sealed = 0
+  for (;;) {
+    const count = await inTransaction(db, async (trx) => {
+      const { rows } = await sql<{ locked: boolean }>`
+        select pg_try_advisory_xact_lock(${CHAIN_LOCK}) as locked`.execute(trx)
+      if (!rows[0]?.locked) return 0
+      const pending = await trx
+        .selectFrom('audit_event')
+        .selectAll()
+        .where('seq', 'is', null)
+        .orderBy('id')
+        .limit(SEAL_BATCH)
+        .execute()
+      if (pending.length === 0) return 0
+      const last = await trx
+        .selectFrom('audit_event')
+        .select(['seq', 'hash'])
+        .where('seq', 'is not', null)
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .executeTakeFirst()
+      let seq = last?.seq ?? 0
+      let prevHash = last?.hash ?? GENESIS
+      const links = pending.map(({ id, hash: _hash, seq: _seq, prev_hash: _prev, ...content }) => {
+        seq += 1
+        const hash = hashOf({ ...content, seq, prev_hash: prevHash })
+        const link = sql`(${id}::bigint, ${seq}::bigint, ${prevHash}, ${hash})`
+        prevHash = hash
+        return link
+      })
+      await sql`
+        update audit_event as event
+        set seq = link.seq, prev_hash = link.prev_hash, hash = link.hash
+        from (values ${sql.join(links)}) as link (id, seq, prev_hash, hash)
+        where event.id = link.id`.execute(trx)
+      return pending.length
+    })
+    sealed += count
+    if (count < SEAL_BATCH) return sealed
+  }
+}
+
+/** Seals the trail every `intervalMs` until stopped, and once more when stopped. */
+export function startAuditSealer(db: Kysely<DB>, intervalMs: number, onError: (error: unknown) => void) {
+  let running: Promise<unknown> = Promise.resolve()
+  const tick = () => {
+    running = sealAuditEvents(db).catch(onError)
+  }
+  const timer = setInterval(tick, intervalMs)
+  timer.unref()
+  return {
+    async stop() {
+      clearInterval(timer)
+      await running
+      await sealAuditEvents(db).catch(onError)
+    },
+  }
 }
 
 export type ChainVerdict =
   | { ok: true; count: number }
   | { ok: false; count: number; seq: number; problem: 'altered' | 'removed' | 'chain_broken' }
 
-/** Walks the whole chain in order and names the first row that was altered, or the first gap. */
+/**
+ * Seals what is pending, then walks the whole chain in order and names the first row that was
+ * altered, or the first gap.
+ */
 export async function verifyAuditChain(db: Kysely<DB>, batchSize = 5000): Promise<ChainVerdict> {
+  await sealAuditEvents(db)
   let expectedSeq = 1
   let prevHash = GENESIS
   let count = 0
@@ -114,8 +182,8 @@ export async function verifyAuditChain(db: Kysely<DB>, batchSize = 5000): Promis
     for (const row of rows) {
       if (row.seq !== expectedSeq) return { ok: false, count, seq: expectedSeq, problem: 'removed' }
       if (row.prev_hash !== prevHash) return { ok: false, count, seq: row.seq, problem: 'chain_broken' }
-      const { hash, ...fields } = row
-      if (hashOf(fields) !== hash) return { ok: false, count, seq: row.seq, problem: 'altered' }
+      const { id: _id, hash, ...fields } = row
+      if (hashOf(fields as HashedFields) !== hash) return { ok: false, count, seq: row.seq, problem: 'altered' }
       prevHash = hash
       expectedSeq += 1
       count += 1
@@ -132,13 +200,17 @@ export interface AuditFilter {
   limit: number
 }
 
-/** Newest first, filtered by person, action (prefix) and time range; keyset-paginated by seq. */
+/**
+ * Sealed events, newest first, filtered by person, action (prefix) and time range; keyset-paginated by
+ * seq. Seal first to include what was just recorded.
+ */
 export async function findAuditEvents(db: Kysely<DB>, filter: AuditFilter) {
-  let query = db.selectFrom('audit_event').selectAll()
+  let query = db.selectFrom('audit_event').selectAll().where('seq', 'is not', null)
   if (filter.actorId) query = query.where('actor_id', '=', filter.actorId)
   if (filter.action) query = query.where('action', 'like', `${filter.action.replace(/[\\%_]/g, '\\$&')}%`)
   if (filter.from) query = query.where('occurred_at', '>=', filter.from)
   if (filter.to) query = query.where('occurred_at', '<', filter.to)
   if (filter.beforeSeq) query = query.where('seq', '<', filter.beforeSeq)
-  return query.orderBy('seq', 'desc').limit(filter.limit).execute()
+  const rows = await query.orderBy('seq', 'desc').limit(filter.limit).execute()
+  return rows.map((row) => ({ ...row, seq: row.seq as number }))
 }

@@ -1,7 +1,10 @@
 import type { Generated, JSONColumnType } from 'kysely'
 
 export interface AuditEventTable {
-  seq: number
+  /** The order events were recorded in; gaps where a transaction rolled back. */
+  id: Generated<number>
+  /** The event's place in the chain, gap-free: null until it is sealed. */
+  seq: number | null
   occurred_at: Date
   actor_id: string | null
   actor_label: string
@@ -11,8 +14,8 @@ export interface AuditEventTable {
   address: string | null
   request_id: string | null
   details: JSONColumnType<Record<string, unknown>, string, string>
-  prev_hash: string
-  hash: string
+  prev_hash: string | null
+  hash: string | null
 }
 
 export interface AuditTables {

@@ -229,7 +229,7 @@ describe('cases API: reach per role', () => {
       .select(['action', 'details'])
       .where('entity_id', '=', opened.id)
       .where('actor_id', '=', staff.admin!.id)
-      .orderBy('seq')
+      .orderBy('id')
       .execute()
     expect(events.map((event) => event.action)).toEqual(['case.break_glass', 'case.read', 'case.read'])
     expect(events[0]!.details).toMatchObject({ reason })

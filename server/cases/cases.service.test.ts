@@ -45,7 +45,7 @@ describe.each(engines)('case work on $engine', ({ open }) => {
       .selectFrom('audit_event')
       .select('action')
       .where('entity_id', '=', caseId)
-      .orderBy('seq')
+      .orderBy('id')
       .execute()
     return rows.map((row) => row.action)
   }

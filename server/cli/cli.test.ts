@@ -312,7 +312,7 @@ describe('user disable', () => {
       .selectFrom('audit_event')
       .select('action')
       .where('entity_id', '=', user.id)
-      .orderBy('seq')
+      .orderBy('id')
       .execute()
     expect(actions.map((row) => row.action)).toEqual(['user.created', 'user.disabled'])
   })

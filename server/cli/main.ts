@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { emailSchema, roleSchema } from '../../common/contracts/identity.ts'
-import { type AuditContext, verifyAuditChain } from '../audit/audit.store.ts'
+import { type AuditContext, sealAuditEvents, verifyAuditChain } from '../audit/audit.store.ts'
 import { type Env, EnvError, loadEnv } from '../config/env.ts'
 import { migrate } from '../db/migrate.ts'
 import { exportDirectory } from '../directory/hsds/export.ts'
@@ -94,7 +94,10 @@ async function withDatabase<T>(
   const database = await openConfiguredDatabase(env)
   try {
     await migrate(database)
-    return await work(database)
+    const result = await work(database)
+    // What the command recorded joins the audit chain before the command ends.
+    await sealAuditEvents(database.db)
+    return result
   } finally {
     await database.close()
   }

@@ -170,7 +170,7 @@ describe('curating a provider', () => {
       .selectFrom('audit_event')
       .select(['action', 'entity_type', 'actor_label'])
       .where('entity_id', 'in', [organizationId, locationId, serviceId])
-      .orderBy('seq')
+      .orderBy('id')
       .execute()
     expect(events.map((e) => `${e.action} ${e.entity_type}`)).toEqual([
       'directory.created organization',

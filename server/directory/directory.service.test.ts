@@ -129,7 +129,7 @@ describe.each(engines)('saveBundle on $engine', ({ open }) => {
       .selectFrom('audit_event')
       .select(['action', 'details'])
       .where('entity_id', '=', organization.id)
-      .orderBy('seq')
+      .orderBy('id')
       .execute()
     expect(events.map((event) => event.action)).toEqual(['directory.created', 'directory.updated'])
     const row = await database.db

@@ -26,7 +26,7 @@ async function actions(userId: string) {
     .selectFrom('audit_event')
     .select('action')
     .where('entity_id', '=', userId)
-    .orderBy('seq')
+    .orderBy('id')
     .execute()
   return rows.map((row) => row.action)
 }

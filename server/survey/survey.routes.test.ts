@@ -91,7 +91,7 @@ async function liveLink(organizationId = quebec.ids.organization) {
 }
 
 const lastAudit = () =>
-  t.database.db.selectFrom('audit_event').selectAll().orderBy('seq', 'desc').executeTakeFirstOrThrow()
+  t.database.db.selectFrom('audit_event').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow()
 
 describe('GET /api/survey/campaigns', () => {
   it('401 without a session', async () => {

@@ -223,7 +223,7 @@ describe('a status survey over a real SMTP server', () => {
       ['service', 'changed', managerId],
     ])
 
-    const audit = await t.database.db.selectFrom('audit_event').selectAll().orderBy('seq').execute()
+    const audit = await t.database.db.selectFrom('audit_event').selectAll().orderBy('id').execute()
     const actions = audit.map((event) => event.action)
     for (const action of [
       'survey.campaign_created',
@@ -234,7 +234,7 @@ describe('a status survey over a real SMTP server', () => {
     ])
       expect(actions, action).toContain(action)
     const approval = audit.findLast((event) => event.action === 'survey.response_approved')!
-    const updates = audit.filter((event) => event.action === 'directory.updated' && event.seq < approval.seq)
+    const updates = audit.filter((event) => event.action === 'directory.updated' && event.id < approval.id)
     expect(updates.map((event) => event.entity_id).sort()).toEqual(
       [quebec.ids.organization, quebec.ids.service].sort(),
     )

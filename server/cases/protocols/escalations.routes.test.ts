@@ -184,7 +184,7 @@ describe('a minor in Ontario, through the API', () => {
       .selectFrom('audit_event')
       .select('action')
       .where('entity_id', '=', started.body.id)
-      .orderBy('seq')
+      .orderBy('id')
       .execute()
     expect(events.map((event) => event.action)).toEqual([
       'escalation.started',

@@ -62,7 +62,7 @@ describe.each(engines)('escalations on $engine', ({ open }) => {
   const auditRows = async (entityId?: string) => {
     let query = database.db.selectFrom('audit_event').select(['action', 'entity_id', 'details'])
     if (entityId) query = query.where('entity_id', '=', entityId)
-    return query.orderBy('seq').execute()
+    return query.orderBy('id').execute()
   }
   const stepRows = (escalationId: string) =>
     database.db

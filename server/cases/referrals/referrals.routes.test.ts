@@ -270,7 +270,7 @@ describe('referring a need', () => {
       .selectFrom('audit_event')
       .select(['action', 'details'])
       .where('entity_id', '=', created.id)
-      .orderBy('seq')
+      .orderBy('id')
       .execute()
     expect(audit.map((row) => row.action)).toEqual(['case.referral_created', 'case.referral_email_sent'])
     expect(audit[1]!.details).toMatchObject({ to: 'intake@lakeshore.example.org' })

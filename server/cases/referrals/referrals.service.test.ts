@@ -96,7 +96,7 @@ describe.each(engines)('referrals on $engine', ({ open }) => {
       .select('action')
       .where('action', 'like', 'case.referral%')
       .where(({ eb, ref }) => eb(ref('details', '->>').key('caseId'), '=', caseId))
-      .orderBy('seq')
+      .orderBy('id')
       .execute()
     return rows.map((row) => row.action)
   }

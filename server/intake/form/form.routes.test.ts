@@ -198,7 +198,7 @@ describe.each(engines)('web form API on $engine', ({ open }) => {
       .selectFrom('audit_event')
       .select(['action', 'address', 'actor_label', 'details'])
       .where('entity_id', '=', signal.id)
-      .orderBy('seq')
+      .orderBy('id')
       .execute()
     expect(events.map((event) => event.action)).toEqual(['intake.signal.opened', 'intake.form.submitted'])
     expect(events.every((event) => event.address === null && event.actor_label === 'web form')).toBe(true)
