@@ -183,7 +183,8 @@ export async function verifyAuditChain(db: Kysely<DB>, batchSize = 5000): Promis
       if (row.seq !== expectedSeq) return { ok: false, count, seq: expectedSeq, problem: 'removed' }
       if (row.prev_hash !== prevHash) return { ok: false, count, seq: row.seq, problem: 'chain_broken' }
       const { id: _id, hash, ...fields } = row
-      if (hashOf(fields as HashedFields) !== hash) return { ok: false, count, seq: row.seq, problem: 'altered' }
+      if (hashOf(fields as HashedFields) !== hash)
+        return { ok: false, count, seq: row.seq, problem: 'altered' }
       prevHash = hash
       expectedSeq += 1
       count += 1
