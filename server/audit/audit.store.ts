@@ -67,21 +67,23 @@ export async function appendAuditEvent(
   context: AuditContext,
   entry: AuditEntry,
 ): Promise<void> {
-  await trx
-    .insertInto('audit_event')
-    .values({
-      // Milliseconds only: what JavaScript can represent, so the hash survives a round trip.
-      occurred_at: new Date(Math.floor(Date.now())),
-      actor_id: context.actorId,
-      actor_label: context.actorLabel,
-      action: entry.action,
-      entity_type: entry.entityType ?? null,
-      entity_id: entry.entityId ?? null,
-      address: context.address,
-      request_id: context.requestId,
-      details: JSON.stringify(entry.details ?? {}),
-    })
-    .execute()
+  await trx.insertInto('audit_event').values(auditEventRow(context, entry)).execute()
+}
+
+/** The row `appendAuditEvent` inserts, for a statement that records the event with its change. */
+export function auditEventRow(context: AuditContext, entry: AuditEntry) {
+  return {
+    // Milliseconds only: what JavaScript can represent, so the hash survives a round trip.
+    occurred_at: new Date(Math.floor(Date.now())),
+    actor_id: context.actorId,
+    actor_label: context.actorLabel,
+    action: entry.action,
+    entity_type: entry.entityType ?? null,
+    entity_id: entry.entityId ?? null,
+    address: context.address,
+    request_id: context.requestId,
+    details: JSON.stringify(entry.details ?? {}),
+  }
 }
 
 const SEAL_BATCH = 1000

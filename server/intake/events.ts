@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { type RawBuilder, sql } from 'kysely'
 import type { Database } from '../db/database.ts'
 import type { Db } from './intake.store.ts'
 
@@ -24,11 +24,22 @@ export type IntakeEvent =
   /** An outbound message waits for its channel's sender, from `dueAt` (ISO 8601). */
   | { type: 'outbound.queued'; outboxId: string; dueAt: string }
 
-const CHANNEL = 'relais_intake'
+/** The NOTIFY channel of the contact centre's events. */
+export const CHANNEL = 'relais_intake'
 
 /** Announces an event to every process, when (and only if) the transaction `db` belongs to commits. */
 export async function publish(db: Db, event: IntakeEvent): Promise<void> {
-  await sql`select pg_notify(${CHANNEL}, ${JSON.stringify(event)})`.execute(db)
+  await sql`select ${notification(event)}`.execute(db)
+}
+
+/** The `pg_notify` call that publishes `event`, for a statement that does more in the same trip. */
+export function notification(event: IntakeEvent) {
+  return sql<void>`pg_notify(${CHANNEL}, ${JSON.stringify(event)})`
+}
+
+/** Publishes message.created for a message whose sequence number the statement itself assigns. */
+export function messageCreatedNotification(signalId: string, seq: RawBuilder<number>) {
+  return sql<void>`pg_notify(${CHANNEL}, json_build_object('type', 'message.created', 'signalId', ${signalId}::text, 'seq', ${seq})::text)`
 }
 
 export type IntakeListener = (event: IntakeEvent) => void

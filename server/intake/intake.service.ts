@@ -1,17 +1,9 @@
+import { sql } from 'kysely'
 import type { AuditContext } from '../audit/audit.store.ts'
 import type { Secrets } from '../crypto/secrets.ts'
 import type { Database } from '../db/database.ts'
-import { publish } from './events.ts'
-import {
-  countSenderMessage,
-  findOpenSignal,
-  findOutboundMessage,
-  insertWebhookEvent,
-  knownMessageIds,
-  purgeSenderRates,
-  updateDeliveryStatus,
-  upsertContact,
-} from './intake.store.ts'
+import { CHANNEL, publish } from './events.ts'
+import { type Db, findOutboundMessage, purgeSenderRates, updateDeliveryStatus } from './intake.store.ts'
 import type {
   Channel,
   ContactKind,
@@ -20,7 +12,7 @@ import type {
   MessageProvider,
   WebhookProvider,
 } from './intake.tables.ts'
-import { appendMessage, openSignal, type RoutingPolicy } from './signals.ts'
+import { appendMessage, newSignal, type RoutingPolicy } from './signals.ts'
 
 export interface InboundContact {
   kind: ContactKind
@@ -109,12 +101,21 @@ export function advanceStatus(
   return rank[reported] > rank[current] ? reported : null
 }
 
+interface RecordedMessages {
+  stored: { message_id: string; signal_id: string; seq: number; opened: boolean }[]
+  counted: number
+  throttled_until: string | null
+}
+
 /**
  * Stores a verified webhook delivery: the raw event, then each new message with its contact and
- * conversation, and each delivery status, in one transaction, so the caller acknowledges only what
- * is committed. Every item is idempotent by its provider id: a redelivery stores nothing new.
+ * conversation, and each delivery status, atomically, so the caller acknowledges only what is
+ * committed. Every item is idempotent by its provider id: a redelivery stores nothing new.
  * A sender over its per-minute allowance is left out (the caller answers 429 so the provider retries);
  * when nothing else remains, nothing at all is written.
+ *
+ * The messages are written by one database function call (`relais_record_inbound_messages`), with
+ * every row they may need computed and sealed here: a busy line's webhooks each cost one trip.
  */
 export async function recordInboundEvent(
   deps: IntakeDeps,
@@ -124,92 +125,94 @@ export async function recordInboundEvent(
 ): Promise<RecordOutcome> {
   const { database, secrets } = deps
   const provider: MessageProvider = event.provider
-  const known = await knownMessageIds(
-    database.db,
-    provider,
-    event.messages.map((message) => message.externalId),
-  )
-  const fresh = event.messages.filter((message) => !known.has(message.externalId))
-
-  let throttledForSeconds: number | null = null
-  const accepted: InboundMessage[] = []
-  for (const message of fresh) {
+  const messages = event.messages.map((message) => {
     const key = contactIndex(secrets, message.contact.kind, message.contact.address)
-    const counted = await countSenderMessage(database.db, key, now)
-    countedSinceSweep += 1
-    if (countedSinceSweep >= SWEEP_EVERY) {
-      countedSinceSweep = 0
-      // Who wrote when is personal data too: closed windows are not kept.
-      await purgeSenderRates(database.db, new Date(now.getTime() - 120_000))
-    }
-    if (counted.count > deps.senderPerMinute) {
-      const reopens = new Date(counted.window_started_at).getTime() + 60_000
-      const wait = Math.max(1, Math.ceil((reopens - now.getTime()) / 1000))
-      throttledForSeconds = Math.max(throttledForSeconds ?? 0, wait)
-    } else {
-      accepted.push(message)
-    }
-  }
-  if (throttledForSeconds !== null && accepted.length === 0 && event.statuses.length === 0) {
-    return { stored: [], throttledForSeconds }
-  }
-
-  const stored = await database.db.transaction().execute(async (trx) => {
-    await insertWebhookEvent(trx, {
-      provider: event.provider,
-      externalId: event.externalId,
-      kind: event.kind,
-      payloadSealed: secrets.seal(event.payload),
-      receivedAt: now,
-    })
-    const stored: RecordOutcome['stored'] = []
-    for (const message of accepted) {
-      const contactId = await upsertContact(trx, {
+    const opened = newSignal(
+      { channel: message.channel, contactId: null, language: deps.defaultLanguage, receivedAt: now },
+      deps.policy,
+      audit,
+    )
+    return {
+      provider,
+      external_id: message.externalId,
+      channel: message.channel,
+      sender_key: key,
+      contact: {
         kind: message.contact.kind,
-        blindIndex: contactIndex(secrets, message.contact.kind, message.contact.address),
-        addressSealed: secrets.seal(message.contact.address),
-        displayNameSealed: message.contact.displayName ? secrets.seal(message.contact.displayName) : null,
-        seenAt: now,
-      })
-      // Under the contact's lock: a concurrent delivery of the same message has committed by now.
-      if ((await knownMessageIds(trx, provider, [message.externalId])).size > 0) continue
-      const open = await findOpenSignal(trx, contactId, message.channel)
-      const signalId =
-        open?.id ??
-        (await openSignal(
-          trx,
-          { channel: message.channel, contactId, language: deps.defaultLanguage, receivedAt: now },
-          deps.policy,
-          audit,
-        ))
-      const { id: messageId, seq } = await appendMessage(trx, {
-        signalId,
-        direction: 'in',
-        bodySealed: message.body === null ? null : secrets.seal(message.body),
-        media: message.media,
-        kind: message.kind,
-        provider,
-        externalId: message.externalId,
-        receivedAt: now,
-        providerSentAt: message.providerSentAt,
-      })
-      stored.push({ messageId, signalId, seq, opened: !open })
+        blind_index: key,
+        address_sealed: secrets.seal(message.contact.address),
+        display_name_sealed: message.contact.displayName ? secrets.seal(message.contact.displayName) : null,
+      },
+      body_sealed: message.body === null ? null : secrets.seal(message.body),
+      media: message.media,
+      kind: message.kind,
+      provider_sent_at: message.providerSentAt,
+      received_at: now,
+      new_signal: opened.row,
+      new_signal_audit: { ...opened.auditRow, details: opened.entry.details },
     }
-    for (const report of event.statuses) {
-      const message = await findOutboundMessage(trx, provider, report.externalId)
-      // A status for a message not sent through Relais, or not recorded yet, stays in the event.
-      if (!message) continue
-      await updateDeliveryStatus(trx, message.id, {
-        status: advanceStatus(message.delivery_status, report.status),
-        reported: report.status,
-        at: report.at,
-        error: report.error,
-      })
-      await publish(trx, { type: 'message.delivery', signalId: message.signal_id, messageId: message.id })
-    }
-    return stored
   })
-  return { stored, throttledForSeconds }
+  const record = async (db: Db) => {
+    const { rows } = await sql<{ recorded: RecordedMessages }>`
+      select relais_record_inbound_messages(
+        ${JSON.stringify({
+          provider: event.provider,
+          external_id: event.externalId,
+          kind: event.kind,
+          payload_sealed: secrets.seal(event.payload),
+          received_at: now,
+        })}::jsonb,
+        ${JSON.stringify(messages)}::jsonb,
+        ${deps.senderPerMinute}::integer,
+        ${CHANNEL}::text,
+        ${event.statuses.length > 0}::boolean
+      ) as recorded`.execute(db)
+    return rows[0]!.recorded
+  }
+  // Messages only (the usual delivery): the call is one statement, atomic by itself.
+  const recorded =
+    event.statuses.length === 0
+      ? await record(database.db)
+      : await database.db.transaction().execute(async (trx) => {
+          const recorded = await record(trx)
+          for (const report of event.statuses) {
+            const message = await findOutboundMessage(trx, provider, report.externalId)
+            // A status for a message not sent through Relais, or not recorded yet, stays in the event.
+            if (!message) continue
+            await updateDeliveryStatus(trx, message.id, {
+              status: advanceStatus(message.delivery_status, report.status),
+              reported: report.status,
+              at: report.at,
+              error: report.error,
+            })
+            await publish(trx, {
+              type: 'message.delivery',
+              signalId: message.signal_id,
+              messageId: message.id,
+            })
+          }
+          return recorded
+        })
+
+  countedSinceSweep += recorded.counted
+  if (countedSinceSweep >= SWEEP_EVERY) {
+    countedSinceSweep = 0
+    // Who wrote when is personal data too: closed windows are not kept.
+    await purgeSenderRates(database.db, new Date(now.getTime() - 120_000))
+  }
+  const throttledForSeconds =
+    recorded.throttled_until === null
+      ? null
+      : Math.max(1, Math.ceil((new Date(recorded.throttled_until).getTime() - now.getTime()) / 1000))
+  return {
+    stored: recorded.stored.map((row) => ({
+      messageId: row.message_id,
+      signalId: row.signal_id,
+      seq: row.seq,
+      opened: row.opened,
+    })),
+    throttledForSeconds,
+  }
 }
 
 /**

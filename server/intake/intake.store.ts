@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../db/schema.ts'
+import { messageCreatedNotification } from './events.ts'
 import type {
   Channel,
   ContactKind,
@@ -36,22 +37,6 @@ export async function insertWebhookEvent(
     .returning('id')
     .executeTakeFirst()
   return row !== undefined
-}
-
-/** The external ids among these that a message already carries. */
-export async function knownMessageIds(
-  db: Db,
-  provider: MessageProvider,
-  externalIds: string[],
-): Promise<Set<string>> {
-  if (externalIds.length === 0) return new Set()
-  const rows = await db
-    .selectFrom('intake_message')
-    .select('external_id')
-    .where('provider', '=', provider)
-    .where('external_id', 'in', externalIds)
-    .execute()
-  return new Set(rows.map((row) => row.external_id))
 }
 
 /**
@@ -102,24 +87,14 @@ export function findOpenSignal(db: Db, contactId: string, channel: Channel) {
     .executeTakeFirst()
 }
 
-export async function nextSeq(db: Db, signalId: string, at: Date): Promise<number> {
-  const row = await db
-    .updateTable('intake_signal')
-    .set({
-      last_seq: sql`last_seq + 1`,
-      last_message_at: sql`greatest(last_message_at, ${at})`,
-    })
-    .where('id', '=', signalId)
-    .returning('last_seq')
-    .executeTakeFirstOrThrow()
-  return row.last_seq
-}
-
+/**
+ * Inserts a message with its conversation's next sequence number, taken under the signal's row lock,
+ * and publishes message.created: one statement.
+ */
 export async function insertMessage(
   db: Db,
   message: {
     signalId: string
-    seq: number
     direction: MessageDirection
     authorId?: string | null
     bodySealed: string | null
@@ -131,27 +106,42 @@ export async function insertMessage(
     providerSentAt: Date | null
     deliveryStatus?: DeliveryStatus
   },
-): Promise<string> {
+): Promise<{ id: string; seq: number }> {
   const row = await db
-    .insertInto('intake_message')
-    .values({
-      signal_id: message.signalId,
-      seq: message.seq,
-      direction: message.direction,
-      author_id: message.authorId ?? null,
-      body_sealed: message.bodySealed,
-      media: JSON.stringify(message.media),
-      kind: message.kind,
-      provider: message.provider,
-      external_id: message.externalId,
-      received_at: message.receivedAt,
-      provider_sent_at: message.providerSentAt,
-      delivery_status: message.deliveryStatus ?? null,
-      queued_at: message.deliveryStatus === 'queued' ? message.receivedAt : null,
-    })
-    .returning('id')
+    .with('next', (db) =>
+      db
+        .updateTable('intake_signal')
+        .set({
+          last_seq: sql`last_seq + 1`,
+          last_message_at: sql`greatest(last_message_at, ${message.receivedAt})`,
+        })
+        .where('id', '=', message.signalId)
+        .returning('last_seq'),
+    )
+    .with('message', (db) =>
+      db
+        .insertInto('intake_message')
+        .values({
+          signal_id: message.signalId,
+          seq: (eb) => eb.selectFrom('next').select('last_seq'),
+          direction: message.direction,
+          author_id: message.authorId ?? null,
+          body_sealed: message.bodySealed,
+          media: JSON.stringify(message.media),
+          kind: message.kind,
+          provider: message.provider,
+          external_id: message.externalId,
+          received_at: message.receivedAt,
+          provider_sent_at: message.providerSentAt,
+          delivery_status: message.deliveryStatus ?? null,
+          queued_at: message.deliveryStatus === 'queued' ? message.receivedAt : null,
+        })
+        .returning(['id', 'seq']),
+    )
+    .selectFrom('message')
+    .select(['id', 'seq', messageCreatedNotification(message.signalId, sql.ref('seq')).as('notified')])
     .executeTakeFirstOrThrow()
-  return row.id
+  return { id: row.id, seq: row.seq }
 }
 
 /** An outbound message by its provider id, locked for the caller's transaction. */

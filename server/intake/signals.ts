@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto'
 import type { AuditContext } from '../audit/audit.store.ts'
-import { appendAuditEvent } from '../audit/audit.store.ts'
+import { auditEventRow } from '../audit/audit.store.ts'
 import type { Env } from '../config/env.ts'
-import { publish } from './events.ts'
-import { type Db, insertMessage, nextSeq } from './intake.store.ts'
+import { notification } from './events.ts'
+import { type Db, insertMessage } from './intake.store.ts'
 import type { Channel, MediaItem, MessageDirection, MessageProvider, SafeToChat } from './intake.tables.ts'
 
 /** Channels an advocate's capacity is counted over: voice 1, messaging 3, email 5, form 5 by default. */
@@ -61,9 +62,43 @@ export interface NewSignal {
   receivedAt: Date
 }
 
+/** The row and audit event of a new signal, its id made up here: what `openSignal` writes. */
+export function newSignal(
+  signal: NewSignal,
+  policy: Pick<RoutingPolicy, 'interpreterFallbackSeconds'>,
+  audit: AuditContext,
+) {
+  const id = randomUUID()
+  const queue = queueName(signal.channel, signal.preferredLanguage ?? signal.language)
+  const row = {
+    id,
+    channel: signal.channel,
+    contact_id: signal.contactId,
+    queue,
+    language: signal.language,
+    preferred_language: signal.preferredLanguage ?? null,
+    skill: signal.skill ?? null,
+    in_danger: signal.inDanger ?? false,
+    safe_to_chat: signal.safeToChat ?? null,
+    visitor_token_hash: signal.visitorTokenHash ?? null,
+    fallback_at: new Date(signal.receivedAt.getTime() + policy.interpreterFallbackSeconds * 1000),
+    received_at: signal.receivedAt,
+    enqueued_at: signal.receivedAt,
+    last_message_at: signal.receivedAt,
+  }
+  const entry = {
+    action: 'intake.signal.opened',
+    entityType: 'intake_signal',
+    entityId: id,
+    details: { channel: signal.channel, queue },
+  }
+  return { id, row, entry, auditRow: auditEventRow(audit, entry) }
+}
+
 /**
  * Opens a signal and puts it in its queue, inside the caller's transaction; routing hears of it when
- * the transaction commits. Every channel opens its signals here.
+ * the transaction commits. Every channel opens its signals here (SMS and WhatsApp through
+ * `relais_record_inbound_messages`, with the same rows).
  */
 export async function openSignal(
   trx: Db,
@@ -71,36 +106,14 @@ export async function openSignal(
   policy: Pick<RoutingPolicy, 'interpreterFallbackSeconds'>,
   audit: AuditContext,
 ): Promise<string> {
-  const routingLanguage = signal.preferredLanguage ?? signal.language
-  const queue = queueName(signal.channel, routingLanguage)
-  const fallbackAt = new Date(signal.receivedAt.getTime() + policy.interpreterFallbackSeconds * 1000)
-  const row = await trx
-    .insertInto('intake_signal')
-    .values({
-      channel: signal.channel,
-      contact_id: signal.contactId,
-      queue,
-      language: signal.language,
-      preferred_language: signal.preferredLanguage ?? null,
-      skill: signal.skill ?? null,
-      in_danger: signal.inDanger ?? false,
-      safe_to_chat: signal.safeToChat ?? null,
-      visitor_token_hash: signal.visitorTokenHash ?? null,
-      fallback_at: fallbackAt,
-      received_at: signal.receivedAt,
-      enqueued_at: signal.receivedAt,
-      last_message_at: signal.receivedAt,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  await appendAuditEvent(trx, audit, {
-    action: 'intake.signal.opened',
-    entityType: 'intake_signal',
-    entityId: row.id,
-    details: { channel: signal.channel, queue },
-  })
-  await publish(trx, { type: 'signal.queued', signalId: row.id })
-  return row.id
+  const { id, row, auditRow } = newSignal(signal, policy, audit)
+  // The signal, its audit event and its notification in one statement: one trip to the database.
+  await trx
+    .with('signal', (db) => db.insertInto('intake_signal').values(row))
+    .with('audit', (db) => db.insertInto('audit_event').values(auditRow))
+    .selectNoFrom(notification({ type: 'signal.queued', signalId: id }).as('notified'))
+    .execute()
+  return id
 }
 
 export interface NewMessage {
@@ -122,11 +135,9 @@ export interface NewMessage {
  * Adds a message to a conversation with the next sequence number (taken under the signal's row lock),
  * and tells every process once the caller's transaction commits.
  */
-export async function appendMessage(trx: Db, message: NewMessage): Promise<{ id: string; seq: number }> {
-  const seq = await nextSeq(trx, message.signalId, message.receivedAt)
-  const id = await insertMessage(trx, {
+export function appendMessage(trx: Db, message: NewMessage): Promise<{ id: string; seq: number }> {
+  return insertMessage(trx, {
     signalId: message.signalId,
-    seq,
     direction: message.direction,
     authorId: message.authorId ?? null,
     bodySealed: message.bodySealed,
@@ -138,6 +149,4 @@ export async function appendMessage(trx: Db, message: NewMessage): Promise<{ id:
     providerSentAt: message.providerSentAt ?? null,
     deliveryStatus: message.deliveryStatus,
   })
-  await publish(trx, { type: 'message.created', signalId: message.signalId, seq })
-  return { id, seq }
 }
