@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import type { Database } from '../db/database.ts'
-import { type IntakeBus, publish } from './events.ts'
+import { type IntakeBus, notification, publish } from './events.ts'
 import type { Db } from './intake.store.ts'
 import type { ChannelGroup, RoutingPolicy } from './signals.ts'
 
@@ -123,61 +124,57 @@ export class Router {
     const pick = await findPair(db, this.#policy, now)
     if (!pick) return 'none'
     return db.transaction().execute(async (trx) => {
-      const signal = await trx
-        .selectFrom('intake_signal')
-        .select(['id', 'target_advocate_id'])
-        .where('id', '=', pick.signal_id)
-        .where('status', '=', 'queued')
-        .forUpdate()
-        .skipLocked()
-        .executeTakeFirst()
-      if (!signal) return 'retry'
-      const advocate = await trx
-        .selectFrom('intake_presence')
-        .select('staff_id')
-        .where('staff_id', '=', pick.staff_id)
-        .where('state', '=', 'available')
-        .forUpdate()
-        .skipLocked()
-        .executeTakeFirst()
-      if (!advocate) return 'retry'
+      // Both rows locked in one trip; taken by another process meanwhile, try another pair.
+      const locked = await sql`
+        select 1 from intake_signal s, intake_presence p
+        where s.id = ${pick.signal_id} and s.status = 'queued'
+          and p.staff_id = ${pick.staff_id} and p.state = 'available'
+        for update of s, p skip locked`.execute(trx)
+      if (locked.rows.length === 0) return 'retry'
       // Under both locks, with a fresh snapshot: still eligible, still within capacity?
       const still = await findPair(trx, this.#policy, now, pick)
       if (!still) return 'retry'
       const expiresAt = new Date(now.getTime() + this.#policy.offerSeconds * 1000)
+      const offerId = randomUUID()
+      // The offer and its notifications in one statement.
       await trx
-        .updateTable('intake_signal')
-        .set({
-          status: 'offered',
-          advocate_id: pick.staff_id,
-          offered_at: sql`coalesce(offered_at, ${now})`,
-          interpreter_needed: !still.speaks,
-        })
-        .where('id', '=', pick.signal_id)
+        .with('signal', (db) =>
+          db
+            .updateTable('intake_signal')
+            .set({
+              status: 'offered',
+              advocate_id: pick.staff_id,
+              offered_at: sql`coalesce(offered_at, ${now})`,
+              interpreter_needed: !still.speaks,
+            })
+            .where('id', '=', pick.signal_id),
+        )
+        .with('offer', (db) =>
+          db.insertInto('intake_offer').values({
+            id: offerId,
+            signal_id: pick.signal_id,
+            advocate_id: pick.staff_id,
+            offered_at: now,
+            expires_at: expiresAt,
+          }),
+        )
+        .with('presence', (db) =>
+          db
+            .updateTable('intake_presence')
+            .set({ last_offered_at: now })
+            .where('staff_id', '=', pick.staff_id),
+        )
+        .selectNoFrom([
+          notification({
+            type: 'offer.created',
+            offerId,
+            signalId: pick.signal_id,
+            advocateId: pick.staff_id,
+            expiresAt: expiresAt.toISOString(),
+          }).as('offered'),
+          notification({ type: 'signal.changed', signalId: pick.signal_id }).as('changed'),
+        ])
         .execute()
-      const offer = await trx
-        .insertInto('intake_offer')
-        .values({
-          signal_id: pick.signal_id,
-          advocate_id: pick.staff_id,
-          offered_at: now,
-          expires_at: expiresAt,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-      await trx
-        .updateTable('intake_presence')
-        .set({ last_offered_at: now })
-        .where('staff_id', '=', pick.staff_id)
-        .execute()
-      await publish(trx, {
-        type: 'offer.created',
-        offerId: offer.id,
-        signalId: pick.signal_id,
-        advocateId: pick.staff_id,
-        expiresAt: expiresAt.toISOString(),
-      })
-      await publish(trx, { type: 'signal.changed', signalId: pick.signal_id })
       return 'offered'
     })
   }

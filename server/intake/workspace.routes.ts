@@ -349,6 +349,9 @@ function openConsoleSocket(socket: WebSocket, principal: Principal, deps: AppDep
   // The signals this tab is told the messages of: its advocate's, refreshed with each workspace read.
   const mine = new Set<string>()
   const offered = new Set<string>()
+  /** Signals that changed while a workspace read was on its way: it may have missed them. */
+  const changedDuringRead = new Set<string>()
+  let reading = false
   let workspaceDue = true
   let boardDue = supervisor
   let flushing: Promise<void> | null = null
@@ -361,12 +364,18 @@ function openConsoleSocket(socket: WebSocket, principal: Principal, deps: AppDep
       while (workspaceDue || boardDue) {
         if (workspaceDue) {
           workspaceDue = false
-          const workspace = await readWorkspace(database, principal.userId)
+          changedDuringRead.clear()
+          reading = true
+          const workspace = await readWorkspace(database, principal.userId).finally(() => {
+            reading = false
+          })
           mine.clear()
           offered.clear()
           for (const item of workspace.conversations) mine.add(item.id)
           for (const offer of workspace.offers) offered.add(offer.signalId)
           send({ type: 'workspace', workspace })
+          // A signal that changed meanwhile and turns out to be this tab's: read again.
+          for (const id of changedDuringRead) if (mine.has(id) || offered.has(id)) workspaceDue = true
         }
         if (boardDue) {
           boardDue = false
@@ -380,13 +389,14 @@ function openConsoleSocket(socket: WebSocket, principal: Principal, deps: AppDep
       })
   }
   // A workspace read is due only for what changes it: an offer to this advocate, a signal it shows,
-  // anyone's presence (the colleagues list). While a read is on its way, any signal event counts, since
-  // the read may have missed it.
+  // anyone's presence (the colleagues list). A signal that changes while a read is on its way is
+  // noted, and read again if the read shows it is this tab's; other signals' changes cost nothing.
   const concernsMe = (event: IntakeEvent): boolean => {
     if (event.type === 'offer.created') return event.advocateId === principal.userId
     if (event.type === 'presence.changed') return true
     if (event.type === 'signal.queued' || event.type === 'signal.changed') {
-      return flushing !== null || mine.has(event.signalId) || offered.has(event.signalId)
+      if (reading) changedDuringRead.add(event.signalId)
+      return mine.has(event.signalId) || offered.has(event.signalId)
     }
     return false
   }
