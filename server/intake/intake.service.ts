@@ -3,6 +3,7 @@ import type { AuditContext } from '../audit/audit.store.ts'
 import type { Secrets } from '../crypto/secrets.ts'
 import type { Database } from '../db/database.ts'
 import { CHANNEL, publish } from './events.ts'
+import { inboundBatcher, type RecordedMessages } from './inbound-batch.ts'
 import { type Db, findOutboundMessage, purgeSenderRates, updateDeliveryStatus } from './intake.store.ts'
 import type {
   Channel,
@@ -101,12 +102,6 @@ export function advanceStatus(
   return rank[reported] > rank[current] ? reported : null
 }
 
-interface RecordedMessages {
-  stored: { message_id: string; signal_id: string; seq: number; opened: boolean }[]
-  counted: number
-  throttled_until: string | null
-}
-
 /**
  * Stores a verified webhook delivery: the raw event, then each new message with its contact and
  * conversation, and each delivery status, atomically, so the caller acknowledges only what is
@@ -152,27 +147,29 @@ export async function recordInboundEvent(
       new_signal_audit: { ...opened.auditRow, details: opened.entry.details },
     }
   })
+  const event_ = {
+    provider: event.provider,
+    external_id: event.externalId,
+    kind: event.kind,
+    payload_sealed: secrets.seal(event.payload),
+    received_at: now,
+  }
   const record = async (db: Db) => {
     const { rows } = await sql<{ recorded: RecordedMessages }>`
       select relais_record_inbound_messages(
-        ${JSON.stringify({
-          provider: event.provider,
-          external_id: event.externalId,
-          kind: event.kind,
-          payload_sealed: secrets.seal(event.payload),
-          received_at: now,
-        })}::jsonb,
-        ${JSON.stringify(messages)}::jsonb,
-        ${deps.senderPerMinute}::integer,
-        ${CHANNEL}::text,
-        ${event.statuses.length > 0}::boolean
+        ${JSON.stringify(event_)}::jsonb, ${JSON.stringify(messages)}::jsonb,
+        ${deps.senderPerMinute}::integer, ${CHANNEL}::text, ${event.statuses.length > 0}::boolean
       ) as recorded`.execute(db)
     return rows[0]!.recorded
   }
-  // Messages only (the usual delivery): the call is one statement, atomic by itself.
+  // Messages only (the usual delivery): written with whatever other deliveries arrive meanwhile.
   const recorded =
     event.statuses.length === 0
-      ? await record(database.db)
+      ? await inboundBatcher(database).record({
+          event: event_,
+          messages,
+          sender_per_minute: deps.senderPerMinute,
+        })
       : await database.db.transaction().execute(async (trx) => {
           const recorded = await record(trx)
           for (const report of event.statuses) {

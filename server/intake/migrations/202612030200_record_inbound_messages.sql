@@ -84,12 +84,13 @@ begin
     for update;
     v_opened := v_signal is null;
     if v_opened then
+      -- Its first message takes seq 1 here: no second write of the new row.
       insert into intake_signal (id, channel, contact_id, queue, language, fallback_at, received_at,
-                                 enqueued_at, last_message_at)
+                                 enqueued_at, last_message_at, last_seq)
       select s.id, s.channel, v_contact, s.queue, s.language, s.fallback_at, s.received_at,
-             s.enqueued_at, s.last_message_at
+             s.enqueued_at, s.last_message_at, 1
       from jsonb_populate_record(null::intake_signal, m -> 'new_signal') as s
-      returning id into v_signal;
+      returning id, last_seq into v_signal, v_seq;
       insert into audit_event (occurred_at, actor_id, actor_label, action, entity_type, entity_id,
                                address, request_id, details)
       select a.occurred_at, a.actor_id, a.actor_label, a.action, a.entity_type, a.entity_id,
@@ -97,12 +98,13 @@ begin
       from jsonb_populate_record(null::audit_event, m -> 'new_signal_audit') as a;
       perform pg_notify(p_notify_channel,
                         json_build_object('type', 'signal.queued', 'signalId', v_signal)::text);
+    else
+      update intake_signal
+      set last_seq = last_seq + 1,
+          last_message_at = greatest(last_message_at, (m ->> 'received_at')::timestamptz)
+      where id = v_signal
+      returning last_seq into v_seq;
     end if;
-    update intake_signal
-    set last_seq = last_seq + 1,
-        last_message_at = greatest(last_message_at, (m ->> 'received_at')::timestamptz)
-    where id = v_signal
-    returning last_seq into v_seq;
     insert into intake_message (signal_id, seq, direction, body_sealed, media, kind, provider,
                                 external_id, received_at, provider_sent_at)
     values (v_signal, v_seq, 'in', m ->> 'body_sealed', coalesce(m -> 'media', '[]'::jsonb),
@@ -115,5 +117,24 @@ begin
       'message_id', v_message, 'signal_id', v_signal, 'seq', v_seq, 'opened', v_opened));
   end loop;
   return jsonb_build_object('stored', v_stored, 'counted', v_counted, 'throttled_until', v_throttled_until);
+end
+$$;
+
+-- Several deliveries at once, in one transaction, each as above: p_batch is
+-- [{ event, messages, sender_per_minute }]; returns their results in the same order. Deliveries that
+-- arrive together cost one trip and one commit.
+create function relais_record_inbound_batch(
+  p_batch jsonb,
+  p_notify_channel text
+) returns jsonb language plpgsql as $$
+declare
+  d jsonb;
+  v_results jsonb := '[]'::jsonb;
+begin
+  for d in select * from jsonb_array_elements(p_batch) loop
+    v_results := v_results || jsonb_build_array(relais_record_inbound_messages(
+      d -> 'event', d -> 'messages', (d ->> 'sender_per_minute')::integer, p_notify_channel, false));
+  end loop;
+  return v_results;
 end
 $$;
