@@ -276,8 +276,22 @@ describe('case management in the console', () => {
     // A supervisor reviews the report from the same case.
     const { page: desk } = await consoleAs('supervisor', 'en-CA', `/cases/${opened!.id}`)
     await expect.poll(() => heading(desk).textContent()).toBe(`Case ${opened!.case_number}`)
+    // The case screen opens with one request: the case, its escalations, verdicts and referrals.
+    const reads: string[] = []
+    desk.on('request', (request) => {
+      const { pathname } = new URL(request.url())
+      if (pathname.startsWith(`/api/cases/${opened!.id}`) && !pathname.endsWith('/agencies'))
+        reads.push(pathname)
+    })
+    await desk.reload()
+    await expect.poll(() => heading(desk).textContent()).toBe(`Case ${opened!.case_number}`)
     await desk.getByRole('button', { name: 'Escalations' }).click()
     const review = desk.getByRole('region', { name: 'Child-protection report' })
+    await expect.poll(() => review.getByRole('radio', { name: 'Approved' }).count()).toBe(1)
+    expect(await desk.getByRole('article', { name: 'Youth emergency shelter' }).textContent()).toMatch(
+      /Accepted/,
+    )
+    expect(reads).toEqual([`/api/cases/${opened!.id}/screen`])
     await review.getByRole('radio', { name: 'Approved' }).check()
     await review.getByRole('button', { name: 'Record the review' }).click()
     await expect.poll(() => review.locator('.escalation-facts').textContent()).toMatch(/Approved/)
