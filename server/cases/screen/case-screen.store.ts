@@ -99,6 +99,7 @@ export async function loadCaseScreen(
         union all select o.author_id from case_note o where o.case_id = case_file.id
         union all select cs.linked_by from case_signal cs where cs.case_id = case_file.id
         union all select r.created_by from case_referral r where r.case_id = case_file.id
+        union all select r.person_email_by from case_referral r where r.case_id = case_file.id
         union all select ev.recorded_by from case_referral_event ev
           join case_referral r on r.id = ev.referral_id where r.case_id = case_file.id
       )) as staff,
