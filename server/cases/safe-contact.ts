@@ -8,9 +8,10 @@ import { openGroup } from './cases.answers.ts'
 import type { Db } from './cases.store.ts'
 
 /**
- * Outbound contact started by staff is refused when a person of the case said that way of reaching
- * them is not safe (someone reads their phone, shares their mailbox). Only an explicit "no" blocks:
- * an unanswered question does not. An advocate may go ahead with a written reason, which is audited.
+ * Outbound contact started by staff (a reply on a conversation, a referral's details emailed to the
+ * person) is refused when a person of the case said that way of reaching them is not safe (someone
+ * reads their phone, shares their mailbox). Only an explicit "no" blocks: an unanswered question
+ * does not. An advocate may go ahead with a written reason, which is audited.
  */
 
 /** The ways staff reach out, named as the case's safe-contact questions name them. */
