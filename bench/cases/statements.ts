@@ -1,28 +1,28 @@
-// The SQL an opening of a case runs, captured as the server's own services compile it, to replay
+// The SQL an opening of a case runs, captured as the server's own service compiles it, to replay
 // straight on PostgreSQL beside the HTTP figures.
 import type { CompiledQuery, KyselyPlugin } from 'kysely'
-import { createCasesService } from '../../server/cases/cases.service.ts'
-import { canSeeCase } from '../../server/cases/protocols/case-access.ts'
-import { createEscalationService } from '../../server/cases/protocols/escalations.service.ts'
-import { createReferralService } from '../../server/cases/referrals/referrals.service.ts'
-import { loadEnv } from '../../server/config/env.ts'
+import { createCaseScreenService } from '../../server/cases/screen/case-screen.service.ts'
 import type { Secrets } from '../../server/crypto/secrets.ts'
 import type { Database } from '../../server/db/database.ts'
 import { createTranslator } from '../../server/http/i18n.ts'
 import type { Principal } from '../../server/identity/identity.service.ts'
 
-/** The requests the case screen makes to open a case: the case first, then three side by side. */
-export const openingRequests = ['case', 'escalations', 'evaluation', 'referrals'] as const
-export type OpeningRequest = (typeof openingRequests)[number]
+/**
+ * The case screen opens with one request; the four it made before (the case, then its escalations,
+ * their verdicts and its referrals side by side) are measured beside it for comparison.
+ */
+export const separateRequests = ['case', 'escalations', 'evaluation', 'referrals'] as const
+export type SeparateRequest = (typeof separateRequests)[number]
 
-export const requestPath: Record<OpeningRequest, (caseId: string) => string> = {
+export const requestPath: Record<'screen' | SeparateRequest, (caseId: string) => string> = {
+  screen: (id) => `/api/cases/${id}/screen`,
   case: (id) => `/api/cases/${id}`,
   escalations: (id) => `/api/cases/${id}/escalations`,
   evaluation: (id) => `/api/cases/${id}/escalations/evaluation`,
   referrals: (id) => `/api/cases/${id}/referrals`,
 }
 
-/** A request's statements: the reads, and the audit append's (lock, chain head, insert). */
+/** An opening's statements: the reads, and how many the audit append ran (lock, chain head, insert). */
 export interface Captured {
   reads: CompiledQuery[]
   audit: number
@@ -31,17 +31,16 @@ export interface Captured {
 const isAudit = (query: CompiledQuery) => /pg_advisory_xact_lock|"audit_event"/.test(query.sql)
 
 /**
- * Runs the four requests' service calls for each case in this process, through a plugin that records
- * every statement as compiled and passes it on unchanged: per case and request, the statements the
- * stores ran for that very case.
+ * Runs the screen's service call for each case in this process, through a plugin that records every
+ * statement as compiled and passes it on unchanged: per case, the statements the store ran for that
+ * very case.
  */
 export async function captureOpenings(
   database: Database,
   secrets: Secrets,
   principal: Principal,
   caseIds: readonly string[],
-  dataDir: string,
-): Promise<Map<string, Record<OpeningRequest, Captured>>> {
+): Promise<Map<string, Captured>> {
   let current: CompiledQuery[] = []
   const executor = database.db.getExecutor()
   const capture: KyselyPlugin = {
@@ -54,36 +53,22 @@ export async function captureOpenings(
     },
   }
   const captured = { ...database, db: database.db.withPlugin(capture) }
-  const translator = await createTranslator()
-  const audit = { actorId: principal.userId, actorLabel: 'bench', address: '127.0.0.1', requestId: null }
-  const viewer = { staffId: principal.userId, role: principal.role }
-  const cases = createCasesService({ database: captured, secrets })
-  const escalations = createEscalationService({ database: captured, secrets, translator, canSeeCase })
-  const referrals = createReferralService({
+  const screens = createCaseScreenService({
     database: captured,
     secrets,
-    translator,
-    env: loadEnv({ NODE_ENV: 'test', RELAIS_DATA_DIR: dataDir, RELAIS_LOG_LEVEL: 'silent' }),
+    translator: await createTranslator(),
   })
-  const calls: Record<OpeningRequest, (caseId: string) => Promise<unknown>> = {
-    case: (id) => cases.read({ viewer, audit }, id),
-    escalations: (id) => escalations.list({ principal, audit, locale: 'en' }, id),
-    evaluation: (id) =>
-      escalations.evaluate({ principal, audit, locale: 'en' }, id, {
-        consent: 'not_asked',
-        imminentDanger: false,
-      }),
-    referrals: (id) => referrals.list({ viewer, audit, lang: 'en' }, id),
+  const actor = {
+    viewer: { staffId: principal.userId, role: principal.role },
+    audit: { actorId: principal.userId, actorLabel: 'bench', address: '127.0.0.1', requestId: null },
+    locale: 'en',
+    lang: 'en' as const,
   }
-  const byCase = new Map<string, Record<OpeningRequest, Captured>>()
+  const byCase = new Map<string, Captured>()
   for (const caseId of caseIds) {
-    const record = {} as Record<OpeningRequest, Captured>
-    for (const request of openingRequests) {
-      current = []
-      await calls[request](caseId)
-      record[request] = { reads: current.filter((q) => !isAudit(q)), audit: current.filter(isAudit).length }
-    }
-    byCase.set(caseId, record)
+    current = []
+    await screens.open(actor, caseId)
+    byCase.set(caseId, { reads: current.filter((q) => !isAudit(q)), audit: current.filter(isAudit).length })
   }
   return byCase
 }

@@ -120,6 +120,27 @@ export const referralEmailRequest = z.strictObject({
   language: z.enum(['en', 'fr']).optional().describe('The language the email starts in'),
 })
 
+/**
+ * The referral's details sent to the person themselves: the service's name, address, phone, hours and
+ * languages, nothing about the case. Refused (409 `contact_unsafe`) when a person the referral is for
+ * said an email is not safe for them, unless `override` gives the reason (audited).
+ */
+export const referralPersonEmailRequest = z.strictObject({
+  to: z
+    .email()
+    .max(254)
+    .describe('The address the person gave for this email; kept encrypted, never shown in the audit log'),
+  language: z
+    .enum(['en', 'fr'])
+    .optional()
+    .describe('The email’s language (default: the person’s, English or French, else the caller’s)'),
+  override: z
+    .strictObject({ reason: text(1000).min(10) })
+    .optional()
+    .describe('To send although the person said an email is not safe: why (audited)'),
+})
+export type ReferralPersonEmailRequest = z.output<typeof referralPersonEmailRequest>
+
 export const searchDefaultsQuery = z.strictObject({
   needId: z.uuid().optional().describe('The need to search for: its kind and its person'),
   lang: z.enum(['en', 'fr']).optional(),
@@ -184,6 +205,17 @@ export const referralView = z.object({
     sentAt: iso.nullable(),
     error: z.string().nullable().describe('The mail server’s answer when it refused or could not be reached'),
   }),
+  personEmail: z
+    .object({
+      status: z.enum(referralEmailStatuses),
+      to: z.string().nullable(),
+      language: z.enum(['en', 'fr']).nullable(),
+      by: staffRef.nullable(),
+      attemptedAt: iso.nullable(),
+      sentAt: iso.nullable(),
+      error: z.string().nullable(),
+    })
+    .describe('The latest email of the service’s details to the person themselves'),
   createdBy: staffRef.nullable(),
   createdAt: iso,
   updatedAt: iso,

@@ -100,15 +100,22 @@ export function openGroup<S extends Record<string, z.ZodType>>(
   sealed: string | null,
   fields: S,
 ): { [K in keyof S]: z.infer<S[K]> } {
-  const stored = sealed
-    ? z
-        .object(fields)
-        .partial()
-        .parse(JSON.parse(secrets.open(sealed)))
-    : {}
+  const stored = sealed ? storedGroup(fields).parse(JSON.parse(secrets.open(sealed))) : {}
   const group: Record<string, unknown> = {}
   for (const key of Object.keys(fields)) group[key] = (stored as Row)[key] ?? notAsked
   return group as { [K in keyof S]: z.infer<S[K]> }
+}
+
+// One schema per group, built once: zod compiles a schema on its first use, which costs more than
+// the parse itself, and a case read opens a group per person and exploiter.
+const groupSchemas = new WeakMap<Record<string, z.ZodType>, z.ZodType>()
+function storedGroup(fields: Record<string, z.ZodType>): z.ZodType {
+  let schema = groupSchemas.get(fields)
+  if (!schema) {
+    schema = z.object(fields).partial()
+    groupSchemas.set(fields, schema)
+  }
+  return schema
 }
 
 /** Seals a group after applying a patch to what it held; lists lose their repeats. */

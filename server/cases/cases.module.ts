@@ -15,6 +15,7 @@ import {
   retentionPolicy,
   scheduleRetention,
 } from './retention.ts'
+import { registerCaseScreenRoutes } from './screen/case-screen.routes.ts'
 
 /** Case management: cases gathering signals, safety first, every answer optional (ADR 008). */
 export const casesModule: RelaisModule = {
@@ -41,5 +42,7 @@ export const casesModule: RelaisModule = {
     registerReferralRoutes(app, deps)
     registerCasePurge(purgeReferrals)
     registerExportPart(exportReferrals)
+    // The case screen in one request: the case, its escalations, verdicts and referrals at once.
+    registerCaseScreenRoutes(app, deps)
   },
 }

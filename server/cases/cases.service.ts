@@ -125,6 +125,57 @@ function fieldNames(patch: Record<string, unknown>, prefix = ''): string[] {
   })
 }
 
+/** The staff members a case names: who opened it, holds it, recorded its needs, notes and signals. */
+export function staffNamedIn(file: CaseFileRow, parts: CaseParts): (string | null)[] {
+  return [
+    file.created_by,
+    file.assigned_to,
+    ...parts.needs.map((need) => need.created_by),
+    ...parts.notes.map((note) => note.author_id),
+    ...parts.signals.map((signal) => signal.linked_by),
+  ]
+}
+
+/** A case as read, its sealed values opened: from its row, its parts, staff names and break-the-glass. */
+export function openedCase(
+  secrets: Secrets,
+  {
+    file,
+    parts,
+    staff,
+    access,
+  }: {
+    file: CaseFileRow
+    parts: CaseParts
+    staff: Map<string, string>
+    access: { reason_sealed: string; expires_at: Date } | undefined
+  },
+): OpenedCase {
+  return {
+    file,
+    safetyPlan: openGroup(secrets, file.safety_plan_sealed, safetyPlanFields),
+    closureReason: file.closure_reason_sealed ? secrets.open(file.closure_reason_sealed) : null,
+    people: parts.people.map((row) => ({
+      row,
+      safeContact: openGroup(secrets, row.safe_contact_sealed, safeContactFields),
+    })),
+    exploiters: parts.exploiters.map((row) => ({
+      row,
+      features: openGroup(secrets, row.features_sealed, exploiterFeatureFields),
+    })),
+    needs: parts.needs,
+    notes: parts.notes.map((note) => ({
+      id: note.id,
+      authorId: note.author_id,
+      body: secrets.open(note.body_sealed),
+      createdAt: note.created_at,
+    })),
+    signals: parts.signals,
+    staff,
+    breakGlass: access ? { reason: secrets.open(access.reason_sealed), expiresAt: access.expires_at } : null,
+  }
+}
+
 export function createCasesService(deps: CasesDeps) {
   const { database, secrets } = deps
   const clock = deps.now ?? (() => new Date())
@@ -164,42 +215,12 @@ export function createCasesService(deps: CasesDeps) {
 
   async function openCase(trx: Db, viewer: Viewer, file: CaseFileRow, now: Date): Promise<OpenedCase> {
     const parts = await loadCaseParts(trx, file.id)
-    const staff = await staffNames(trx, [
-      file.created_by,
-      file.assigned_to,
-      ...parts.needs.map((need) => need.created_by),
-      ...parts.notes.map((note) => note.author_id),
-      ...parts.signals.map((signal) => signal.linked_by),
-    ])
+    const staff = await staffNames(trx, staffNamedIn(file, parts))
     const access =
       !can(viewer.role, 'case.manage') && can(viewer.role, 'case.break_glass')
         ? await findOpenAccess(trx, file.id, viewer.staffId, now)
         : undefined
-    return {
-      file,
-      safetyPlan: openGroup(secrets, file.safety_plan_sealed, safetyPlanFields),
-      closureReason: file.closure_reason_sealed ? secrets.open(file.closure_reason_sealed) : null,
-      people: parts.people.map((row) => ({
-        row,
-        safeContact: openGroup(secrets, row.safe_contact_sealed, safeContactFields),
-      })),
-      exploiters: parts.exploiters.map((row) => ({
-        row,
-        features: openGroup(secrets, row.features_sealed, exploiterFeatureFields),
-      })),
-      needs: parts.needs,
-      notes: parts.notes.map((note) => ({
-        id: note.id,
-        authorId: note.author_id,
-        body: secrets.open(note.body_sealed),
-        createdAt: note.created_at,
-      })),
-      signals: parts.signals,
-      staff,
-      breakGlass: access
-        ? { reason: secrets.open(access.reason_sealed), expiresAt: access.expires_at }
-        : null,
-    }
+    return openedCase(secrets, { file, parts, staff, access })
   }
 
   /** Opens a case to an admin for `caseLimits.breakGlassMinutes`, its reason sealed and audited. */

@@ -8,9 +8,10 @@ import { openGroup } from './cases.answers.ts'
 import type { Db } from './cases.store.ts'
 
 /**
- * Outbound contact started by staff is refused when a person of the case said that way of reaching
- * them is not safe (someone reads their phone, shares their mailbox). Only an explicit "no" blocks:
- * an unanswered question does not. An advocate may go ahead with a written reason, which is audited.
+ * Outbound contact started by staff (a reply on a conversation, a referral's details emailed to the
+ * person) is refused when a person of the case said that way of reaching them is not safe (someone
+ * reads their phone, shares their mailbox). Only an explicit "no" blocks: an unanswered question
+ * does not. An advocate may go ahead with a written reason, which is audited.
  */
 
 /** The ways staff reach out, named as the case's safe-contact questions name them. */
@@ -70,9 +71,58 @@ export async function peopleUnsafeFor(trx: Db, secrets: Secrets, signalId: strin
     .orderBy('p.case_id')
     .orderBy('p.id')
     .execute()
-  return rows.filter((row) => {
-    const answer = openGroup(secrets, row.safe_contact_sealed, safeContactFields)[method]
-    return answer.state === 'given' && answer.value === false
+  return rows.filter((row) => saidUnsafe(secrets, row.safe_contact_sealed, method))
+}
+
+/** Whether a person's sealed safe-contact answers say `method` is not safe: only an explicit no. */
+export function saidUnsafe(secrets: Secrets, sealed: string | null, method: ContactMethod): boolean {
+  const answer = openGroup(secrets, sealed, safeContactFields)[method]
+  return answer.state === 'given' && answer.value === false
+}
+
+/**
+ * Refuses (409 `contact_unsafe`, naming `override`) contact by `method` with people who said it is
+ * not safe, unless an override gives the reason: it is then audited as `action` on the entity, in the
+ * caller's transaction, with the people and cases concerned. Nothing happens when nobody said no.
+ */
+export async function refuseUnlessOverridden(
+  trx: Db,
+  {
+    method,
+    unsafe,
+    override,
+    action,
+    entityType,
+    entityId,
+    details,
+  }: {
+    method: ContactMethod
+    unsafe: readonly { id: string; case_id: string }[]
+    override: ContactOverride | undefined
+    action: string
+    entityType: string
+    entityId: string
+    details: Record<string, unknown>
+  },
+): Promise<void> {
+  if (unsafe.length === 0) return
+  if (!override) {
+    throw new AppError('contact_unsafe', 409, {
+      values: { method },
+      fields: [{ path: 'override', code: 'contact_unsafe', message: '', values: { method } }],
+    })
+  }
+  await appendAuditEvent(trx, override.audit, {
+    action,
+    entityType,
+    entityId,
+    details: {
+      ...details,
+      method,
+      reason: override.reason,
+      caseIds: [...new Set(unsafe.map((row) => row.case_id))],
+      personIds: unsafe.map((row) => row.id),
+    },
   })
 }
 
@@ -91,24 +141,13 @@ export async function assertContactSafe(
 ): Promise<void> {
   const method = contactMethodOf(channel)
   if (!method) return
-  const unsafe = await peopleUnsafeFor(trx, secrets, signalId, method)
-  if (unsafe.length === 0) return
-  if (!override) {
-    throw new AppError('contact_unsafe', 409, {
-      values: { method },
-      fields: [{ path: 'override', code: 'contact_unsafe', message: '', values: { method } }],
-    })
-  }
-  await appendAuditEvent(trx, override.audit, {
+  await refuseUnlessOverridden(trx, {
+    method,
+    unsafe: await peopleUnsafeFor(trx, secrets, signalId, method),
+    override,
     action: 'intake.reply.unsafe_override',
     entityType: 'intake_signal',
     entityId: signalId,
-    details: {
-      channel,
-      method,
-      reason: override.reason,
-      caseIds: [...new Set(unsafe.map((row) => row.case_id))],
-      personIds: unsafe.map((row) => row.id),
-    },
+    details: { channel },
   })
 }

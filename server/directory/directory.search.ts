@@ -194,7 +194,8 @@ function facetCounts(facet: Facet) {
 const pick = (lang: Lang, en: string | null, fr: string | null) =>
   (lang === 'fr' ? (fr ?? en) : (en ?? fr)) ?? ''
 
-function addressOf(doc: HsdsDoc | null): string | null {
+/** A location's address on one line: its physical address, else its first. */
+export function addressOf(doc: HsdsDoc | null): string | null {
   const addresses = Array.isArray(doc?.addresses) ? (doc.addresses as Record<string, unknown>[]) : []
   const address = addresses.find((a) => a.address_type === 'physical') ?? addresses[0]
   if (!address) return null
@@ -203,7 +204,8 @@ function addressOf(doc: HsdsDoc | null): string | null {
     .join(', ')
 }
 
-function phonesOf(...docs: (HsdsDoc | null)[]): string[] {
+/** The phone numbers of the records given, in order, each once. */
+export function phonesOf(...docs: (HsdsDoc | null)[]): string[] {
   const numbers = docs.flatMap((doc) =>
     Array.isArray(doc?.phones)
       ? (doc.phones as Record<string, unknown>[]).map((phone) => String(phone.number ?? ''))
@@ -240,7 +242,8 @@ export function dayRanges(byday: string, lang: Lang): string {
     .join(', ')
 }
 
-function hoursOf(lang: Lang, ...docs: (HsdsDoc | null)[]): string[] {
+/** Opening hours in a language, from the first of the records given that has a schedule. */
+export function hoursOf(lang: Lang, ...docs: (HsdsDoc | null)[]): string[] {
   for (const doc of docs) {
     const schedules = Array.isArray(doc?.schedules) ? (doc.schedules as Record<string, unknown>[]) : []
     if (schedules.length === 0) continue

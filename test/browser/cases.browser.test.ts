@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { agencyBundle } from '../../server/cases/protocols/escalations.fixtures.ts'
 import { saveBundle } from '../../server/directory/directory.service.ts'
+import { startTestSmtpServer, type TestSmtpServer } from '../../server/survey/smtp-test-server.ts'
 import {
   accessibilityViolations,
   launchBrowser,
@@ -15,6 +16,7 @@ import { SocketClient } from '../support/sockets.ts'
 
 let server: WebServer
 let browser: Browser
+let smtp: TestSmtpServer
 const audit = { actorId: null, actorLabel: 'test', address: null, requestId: null }
 const shelter = providerBundle({
   name: { en: 'Harbour Youth House', fr: 'Maison jeunesse Le Havre' },
@@ -30,7 +32,12 @@ const shelter = providerBundle({
 })
 
 beforeAll(async () => {
-  server = await startWebServer({ RELAIS_OFFER_SECONDS: '120' })
+  smtp = await startTestSmtpServer()
+  server = await startWebServer({
+    RELAIS_OFFER_SECONDS: '120',
+    RELAIS_SMTP_URL: smtp.url,
+    RELAIS_MAIL_FROM: 'Relais <relais@hotline.example.org>',
+  })
   await saveBundle(server.database, taxonomyBundle(), audit, { mode: 'summary' })
   await saveBundle(server.database, agencyBundle(), audit)
   await saveBundle(server.database, shelter, audit)
@@ -39,6 +46,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
   await server?.close()
+  await smtp?.close()
 })
 
 /** A console tab signed in as a new staff member of this role. */
@@ -209,6 +217,28 @@ describe('case management in the console', () => {
     await expect.poll(() => card.locator('.badge').textContent()).toBe('Accepted')
     await clean(page)
 
+    // The shelter's details go to the person by email, at the address she gives: nothing of the case.
+    await card.getByText('Email these details to the person').click()
+    const toPerson = card.getByRole('form', {
+      name: 'Email the details of Youth emergency shelter to the person',
+    })
+    await toPerson.getByLabel('The person’s email address').fill('sam.r@mail.example.net')
+    await clean(page)
+    await toPerson.getByRole('button', { name: 'Send to the person' }).click()
+    await expect
+      .poll(() => card.textContent())
+      .toMatch(/Details emailed to the person at sam\.r@mail\.example\.net on .+ by /)
+    expect(smtp.messages).toHaveLength(1)
+    const sent = smtp.messages[0]!
+    expect(sent.to).toEqual(['sam.r@mail.example.net'])
+    expect(sent.parsed.subject).toBe('The information you asked for')
+    expect(sent.parsed.text).toContain('Youth emergency shelter')
+    expect(sent.parsed.text).toContain('Offered by: Harbour Youth House')
+    expect(sent.parsed.text).toContain('Address: 100 Rue Sainte-Catherine, Toronto, ON, H2X 1K4')
+    for (const withheld of ['Sam expects', 'bed is held', 'C-20', 'Emergency housing'])
+      expect(sent.parsed.text).not.toContain(withheld)
+    await clean(page)
+
     // A person of 15 in Ontario: the protocol requires a child-protection report.
     await page.getByRole('button', { name: /^People/ }).click()
     await page.getByRole('button', { name: 'Add a person' }).click()
@@ -218,6 +248,7 @@ describe('case management in the console', () => {
     await person.getByLabel('Age', { exact: true }).selectOption({ label: 'Exact age' })
     await person.getByLabel('Age in years').fill('15')
     await person.getByLabel('Gender').selectOption({ label: 'Declined to say' })
+    await person.getByLabel('Safe to send an email?', { exact: true }).selectOption({ label: 'No' })
     await person.getByRole('button', { name: 'Save Person 1' }).click()
     const required = page.getByRole('region', { name: 'Required by the protocol' })
     await expect
@@ -225,6 +256,28 @@ describe('case management in the console', () => {
       .toMatch(/A child-protection report is required and has not been recorded\. — Person 1 · Victim/)
     expect(await required.textContent()).toMatch(/Ontario escalation protocol, version 1/)
     await clean(page)
+
+    // She said email is not safe: the details go to her again only with a reason, which is audited.
+    await expect
+      .poll(() =>
+        toPerson.getByText('The person said an email is not safe for them.', { exact: false }).count(),
+      )
+      .toBe(1)
+    await toPerson.getByLabel('The person’s email address').fill('sam.r@mail.example.net')
+    const reason = 'She asked on the line for it again; this address is hers alone.'
+    await toPerson.getByLabel('Why send it anyway').fill(reason)
+    await clean(page)
+    await card.screenshot({ path: '/tmp/case-person-email.png' })
+    await toPerson.getByRole('button', { name: 'Send anyway' }).click()
+    await expect.poll(() => smtp.messages.length).toBe(2)
+    const overrides = await server.database.db
+      .selectFrom('audit_event')
+      .select(['details'])
+      .where('action', '=', 'case.referral_person_email.unsafe_override')
+      .execute()
+    expect(overrides.map((row) => row.details)).toEqual([
+      expect.objectContaining({ method: 'email', reason }),
+    ])
 
     // Closing now is refused with the reason the server gives.
     await page.getByRole('button', { name: 'Close the case' }).first().click()
@@ -276,8 +329,22 @@ describe('case management in the console', () => {
     // A supervisor reviews the report from the same case.
     const { page: desk } = await consoleAs('supervisor', 'en-CA', `/cases/${opened!.id}`)
     await expect.poll(() => heading(desk).textContent()).toBe(`Case ${opened!.case_number}`)
+    // The case screen opens with one request: the case, its escalations, verdicts and referrals.
+    const reads: string[] = []
+    desk.on('request', (request) => {
+      const { pathname } = new URL(request.url())
+      if (pathname.startsWith(`/api/cases/${opened!.id}`) && !pathname.endsWith('/agencies'))
+        reads.push(pathname)
+    })
+    await desk.reload()
+    await expect.poll(() => heading(desk).textContent()).toBe(`Case ${opened!.case_number}`)
     await desk.getByRole('button', { name: 'Escalations' }).click()
     const review = desk.getByRole('region', { name: 'Child-protection report' })
+    await expect.poll(() => review.getByRole('radio', { name: 'Approved' }).count()).toBe(1)
+    expect(await desk.getByRole('article', { name: 'Youth emergency shelter' }).textContent()).toMatch(
+      /Accepted/,
+    )
+    expect(reads).toEqual([`/api/cases/${opened!.id}/screen`])
     await review.getByRole('radio', { name: 'Approved' }).check()
     await review.getByRole('button', { name: 'Record the review' }).click()
     await expect.poll(() => review.locator('.escalation-facts').textContent()).toMatch(/Approved/)

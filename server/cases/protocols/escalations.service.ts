@@ -97,11 +97,66 @@ const PENDING_REVIEWS_LIMIT = 200
 
 /** Every protocol version: the shipped files and the versions an admin added. */
 export async function allProtocols(db: Db): Promise<StoredProtocol[]> {
+  return withShipped(await adminProtocols(db))
+}
+
+/** The shipped protocol versions, then the admins' ones given. */
+export function withShipped(added: readonly StoredProtocol[]): StoredProtocol[] {
   const shipped = shippedProtocols().map((document) => ({ document, source: 'shipped' as const }))
-  return [...shipped, ...(await adminProtocols(db))]
+  return [...shipped, ...added]
 }
 
 const dayOf = (at: Date) => at.toISOString().slice(0, 10)
+
+/** What the protocol in force asks of a case on a day: each kind's verdict, and what blocks closing. */
+export interface CaseEvaluation {
+  protocol: StoredProtocol | null
+  kinds: KindEvaluation[]
+  closeBlockers: CloseBlocker[]
+}
+
+/**
+ * Evaluates a case's facts under the protocol in force where it happens on the day of `at`, with the
+ * consent and danger the advocate reports; `reported` are the people a completed child-protection
+ * report covers.
+ */
+export function evaluateCase(
+  protocols: readonly StoredProtocol[],
+  facts: CaseFacts,
+  flags: { consent: 'given' | 'refused' | 'not_asked'; imminentDanger: boolean },
+  at: Date,
+  reported: ReadonlySet<string>,
+): CaseEvaluation {
+  const day = dayOf(at)
+  const protocol = protocolInForce(protocols, facts.province, day) ?? null
+  const kinds = evaluateEscalations({
+    protocol: protocol?.document ?? null,
+    bounds: nationalBounds(protocols, day),
+    people: facts.people,
+    ...flags,
+  })
+  return { protocol, kinds, closeBlockers: closeBlockers(kinds[0]!, reported) }
+}
+
+/** What an evaluation's audit event records: the protocol version and each kind's verdict. */
+export const evaluationAudit = ({ protocol, kinds }: CaseEvaluation) => ({
+  protocol: protocol ? `${protocol.document.id}@${protocol.document.version}` : null,
+  verdicts: Object.fromEntries(kinds.map((kind) => [kind.kind, kind.verdict])),
+})
+
+/** An evaluation as the API answers it, reasons worded in the caller's language. */
+export function presentCaseEvaluation(
+  { protocol, kinds, closeBlockers: blockers }: CaseEvaluation,
+  translator: Translator,
+  locale: string,
+  lang: Lang,
+): z.infer<typeof evaluationResponse> {
+  return {
+    protocol: protocol ? presentProtocol(protocol, lang) : null,
+    kinds: kinds.map((kind) => presentEvaluation(kind, protocol, translator, locale, lang)),
+    closeBlockers: blockers,
+  }
+}
 
 /** The child-protection verdict of a case and what it leaves uncovered, from its facts. */
 async function childProtectionOf(db: Db, facts: CaseFacts, at: Date) {
@@ -308,31 +363,20 @@ export function createEscalationService(deps: EscalationDeps) {
       flags: { consent: 'given' | 'refused' | 'not_asked'; imminentDanger: boolean },
     ): Promise<z.infer<typeof evaluationResponse>> {
       return onCase(actor, caseId, async (trx, facts) => {
-        const protocols = await allProtocols(trx)
-        const day = dayOf(now())
-        const protocol = protocolInForce(protocols, facts.province, day)
-        const kinds = evaluateEscalations({
-          protocol: protocol?.document ?? null,
-          bounds: nationalBounds(protocols, day),
-          people: facts.people,
-          ...flags,
-        })
-        const blockers = closeBlockers(kinds[0]!, await reportedPeople(trx, caseId))
+        const evaluation = evaluateCase(
+          await allProtocols(trx),
+          facts,
+          flags,
+          now(),
+          await reportedPeople(trx, caseId),
+        )
         await appendAuditEvent(trx, actor.audit, {
           action: 'escalation.evaluated',
           entityType: 'case',
           entityId: caseId,
-          details: {
-            protocol: protocol ? `${protocol.document.id}@${protocol.document.version}` : null,
-            verdicts: Object.fromEntries(kinds.map((kind) => [kind.kind, kind.verdict])),
-          },
+          details: evaluationAudit(evaluation),
         })
-        const lang = languageOf(actor)
-        return {
-          protocol: protocol ? presentProtocol(protocol, lang) : null,
-          kinds: kinds.map((kind) => presentEvaluation(kind, protocol, translator, actor.locale, lang)),
-          closeBlockers: blockers,
-        }
+        return presentCaseEvaluation(evaluation, translator, actor.locale, languageOf(actor))
       })
     },
 

@@ -14,8 +14,14 @@ export type StepRow = Selectable<CaseEscalationStepTable>
  */
 export async function adminProtocols(db: Db): Promise<StoredProtocol[]> {
   const rows = await db.selectFrom('case_protocol').select(['document']).orderBy('created_at').execute()
-  return rows.map((row) => ({ document: protocolDocument.parse(row.document), source: 'admin' as const }))
+  return rows.map((row) => adminProtocol(row.document))
 }
+
+/** A stored admin protocol version's document, parsed again (see `adminProtocols`). */
+export const adminProtocol = (document: unknown): StoredProtocol => ({
+  document: protocolDocument.parse(document),
+  source: 'admin',
+})
 
 export async function insertProtocol(db: Db, document: ProtocolDocument, createdBy: string, at: Date) {
   await db
@@ -121,6 +127,15 @@ export async function escalationsOf(
     personIds: people.filter((p) => p.escalation_id === row.id).map((p) => p.person_id),
     steps: steps.filter((s) => s.escalation_id === row.id),
   }))
+}
+
+/** The people the completed child-protection reports among these escalations cover. */
+export function reportedPeopleIn(details: readonly EscalationDetail[]): Set<string> {
+  return new Set(
+    details
+      .filter(({ row }) => row.kind === 'child_protection' && row.status === 'completed')
+      .flatMap(({ personIds }) => personIds),
+  )
 }
 
 /** The people a completed child-protection report of the case covers. */

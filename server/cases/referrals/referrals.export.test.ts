@@ -108,6 +108,9 @@ describe('referrals in the case export', () => {
         ref_Alias: null,
         ref_HandoffNote: null,
         ref_Status: 'pending',
+        ref_PersonEmailStatus: 'not_requested',
+        ref_PersonEmailTo: null,
+        ref_PersonEmailSentAt: null,
       }),
     ])
     // The sealed values are opened for the export only: the table holds ciphertext.

@@ -6,10 +6,10 @@ const iso = (at: Date | null) => (at ? at.toISOString() : null)
 /**
  * The referrals part of a case export (`ref_` fields): each referral as the case records it, the
  * service named as the directory named it then, in both languages, the person's consent as the list
- * of what they agreed to share with the provider, the alias and warm-handoff note they gave, and
- * every outcome with its date and note. Consent governs what reaches the provider; an export is the
- * case itself, read back to the person or handed on with their consent, so what the referral holds
- * is exported whole, sealed values opened.
+ * of what they agreed to share with the provider, the alias and warm-handoff note they gave, every
+ * outcome with its date and note, and the latest email of the service's details to the person.
+ * Consent governs what reaches the provider; an export is the case itself, read back to the person
+ * or handed on with their consent, so what the referral holds is exported whole, sealed values opened.
  */
 export const exportReferrals: ExportPart = async (trx, caseId, { secrets }) => {
   const open = (sealed: string | null) => (sealed ? secrets.open(sealed) : null)
@@ -34,6 +34,9 @@ export const exportReferrals: ExportPart = async (trx, caseId, { secrets }) => {
       ref_FollowUpDueAt: iso(row.follow_up_due_at),
       ref_EmailStatus: row.email_status,
       ref_EmailSentAt: iso(row.email_sent_at),
+      ref_PersonEmailStatus: row.person_email_status,
+      ref_PersonEmailTo: open(row.person_email_to_sealed),
+      ref_PersonEmailSentAt: iso(row.person_email_sent_at),
       ref_CreatedAt: iso(row.created_at),
       ref_History: events.map((event) => ({
         ref_Status: event.status,

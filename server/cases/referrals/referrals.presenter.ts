@@ -55,6 +55,15 @@ export function presentReferral(
       sentAt: iso(row.email_sent_at),
       error: row.email_error,
     },
+    personEmail: {
+      status: row.person_email_status,
+      to: row.person_email_to_sealed ? secrets.open(row.person_email_to_sealed) : null,
+      language: row.person_email_language,
+      by: staffRef(staff, row.person_email_by),
+      attemptedAt: iso(row.person_email_attempted_at),
+      sentAt: iso(row.person_email_sent_at),
+      error: row.person_email_error_sealed ? secrets.open(row.person_email_error_sealed) : null,
+    },
     createdBy: staffRef(staff, row.created_by),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
@@ -63,7 +72,11 @@ export function presentReferral(
 
 /** The staff named in referrals, for `staffNames`. */
 export const staffOf = (details: ReferralDetail[]) =>
-  details.flatMap(({ row, events }) => [row.created_by, ...events.map((event) => event.recorded_by)])
+  details.flatMap(({ row, events }) => [
+    row.created_by,
+    row.person_email_by,
+    ...events.map((event) => event.recorded_by),
+  ])
 
 export function presentFollowUps(
   rows: FollowUpRow[],

@@ -1,15 +1,20 @@
 import type { CasePurgePart } from '../retention.ts'
 
 /**
- * Referrals' share of a long-closed case's purge: the alias, the warm-handoff note and the notes of
- * each outcome go; the need's kind, the service, the consent given (field names only), the outcomes
+ * Referrals' share of a long-closed case's purge: the alias, the warm-handoff note, the notes of
+ * each outcome and the person's email address (with the mail server's answer to it) go; the need's kind, the service, the consent given (field names only), the outcomes
  * and their dates stay, for the counts of referrals and their results.
  */
 export const purgeReferrals: CasePurgePart = async (trx, caseIds) => {
   if (caseIds.length === 0) return
   await trx
     .updateTable('case_referral')
-    .set({ alias_sealed: null, handoff_note_sealed: null })
+    .set({
+      alias_sealed: null,
+      handoff_note_sealed: null,
+      person_email_to_sealed: null,
+      person_email_error_sealed: null,
+    })
     .where('case_id', 'in', caseIds)
     .execute()
   await trx

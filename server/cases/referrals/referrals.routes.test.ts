@@ -152,6 +152,7 @@ describe('referral routes: who may call', () => {
       ['GET', `/api/cases/${caseId}/referrals`],
       ['POST', `/api/cases/${caseId}/referrals`, referralBody(needId)],
       ['GET', `/api/cases/${caseId}/referrals/search-defaults`],
+      ['POST', `/api/cases/${caseId}/referrals/${randomUUID()}/person-email`, { to: 'a@example.net' }],
     ]
     for (const [method, url, body] of routes) {
       expect((await call(null, method, url, body)).statusCode, url).toBe(401)
@@ -360,6 +361,231 @@ describe('referring a need', () => {
     expect(await ok(await call('advocate', 'GET', `/api/cases/${caseId}/referrals`))).toEqual({
       referrals: [],
     })
+  })
+})
+
+describe('emailing the service’s details to the person', () => {
+  const address = 'maya.k@mail.example.net'
+  const personEmail = (caseId: string, referralId: string) =>
+    `/api/cases/${caseId}/referrals/${referralId}/person-email`
+
+  /** The case's referral to the shelter (no email to the provider), and the case. */
+  async function referred(who = 'advocate') {
+    const made = await torontoCase(who)
+    const referral = await ok<ReferralView>(
+      await call(who, 'POST', `/api/cases/${made.caseId}/referrals`, referralBody(made.needId)),
+      201,
+    )
+    return { ...made, referralId: referral.id }
+  }
+
+  const sealedRow = (referralId: string) =>
+    t.database.db
+      .selectFrom('case_referral')
+      .select(['person_email_status', 'person_email_to_sealed', 'person_email_error_sealed'])
+      .where('id', '=', referralId)
+      .executeTakeFirstOrThrow()
+
+  const auditOf = (referralId: string) =>
+    t.database.db
+      .selectFrom('audit_event')
+      .select(['action', 'actor_id', 'details'])
+      .where('entity_id', '=', referralId)
+      .orderBy('seq')
+      .execute()
+
+  it('sends the name, address, phone, hours and languages in the person’s language, and nothing of the case', async () => {
+    const { caseId, referralId } = await referred()
+    smtp.messages.length = 0
+    const sent = await ok<ReferralView>(
+      await call('advocate', 'POST', personEmail(caseId, referralId), { to: address }),
+    )
+    expect(sent.personEmail).toMatchObject({
+      status: 'sent',
+      to: address,
+      language: 'fr',
+      by: { id: staff.advocate!.id },
+      error: null,
+    })
+    expect(sent.personEmail.sentAt).not.toBeNull()
+    expect(smtp.messages).toHaveLength(1)
+    const mail = smtp.messages[0]!
+    expect(mail.to).toEqual([address])
+    // Her languages are Canadian French, then English: the email is in French only.
+    expect(mail.parsed.subject).toBe('Les renseignements que vous avez demandés')
+    const text = mail.parsed.text ?? ''
+    for (const detail of [
+      'Lits d’urgence jeunesse',
+      'Offert par : Refuge jeunesse Lakeshore',
+      'Adresse : 100 Rue Sainte-Catherine, Toronto, ON, H2X 1K4',
+      'Téléphone : 514-555-0101 et 514-555-0100',
+      'Heures : lun.–ven. 09:00–17:00',
+      'Langues : français et anglais',
+    ])
+      expect(text).toContain(detail)
+    // Nothing of the case, the person or the hotline: no alias, note, code word, need, reference.
+    for (const withheld of [
+      'Maya',
+      'white van',
+      'blue heron',
+      'Hébergement',
+      'Emergency',
+      'R-',
+      'C-20',
+      'ligne',
+      'hotline',
+      'traite',
+      'Youth emergency beds',
+    ])
+      expect(text).not.toContain(withheld)
+    expect(mail.parsed.subject).not.toMatch(/référence|ligne/i)
+
+    // The address is kept sealed, and named in no audit event.
+    const row = await sealedRow(referralId)
+    expect(row.person_email_status).toBe('sent')
+    expect(row.person_email_to_sealed).not.toContain(address)
+    expect(t.secrets.open(row.person_email_to_sealed!)).toBe(address)
+    const audit = await auditOf(referralId)
+    expect(audit.map((event) => event.action)).toEqual([
+      'case.referral_created',
+      'case.referral_person_email_requested',
+      'case.referral_person_email_sent',
+    ])
+    expect(audit[1]).toMatchObject({
+      actor_id: staff.advocate!.id,
+      details: { language: 'fr', override: false, again: false },
+    })
+    expect(JSON.stringify(audit)).not.toContain('maya.k')
+    expect(logs).not.toContain('maya.k')
+
+    // Asked for in English, it is sent again in English; the referral keeps the latest.
+    smtp.messages.length = 0
+    const again = await ok<ReferralView>(
+      await call('advocate', 'POST', personEmail(caseId, referralId), { to: address, language: 'en' }),
+    )
+    expect(again.personEmail).toMatchObject({ status: 'sent', language: 'en' })
+    expect(smtp.messages[0]!.parsed.subject).toBe('The information you asked for')
+    expect(smtp.messages[0]!.parsed.text).toContain('Languages: French and English')
+    expect((await auditOf(referralId)).at(-2)?.details).toMatchObject({ again: true })
+  })
+
+  it('is refused when the person said email is unsafe, unless a reason is given, which is audited', async () => {
+    const { caseId, personId, referralId } = await referred()
+    await ok(
+      await call('advocate', 'PATCH', `/api/cases/${caseId}/people/${personId}`, {
+        safeContact: { email: { state: 'given', value: false } },
+      }),
+    )
+    smtp.messages.length = 0
+    const refused = await call('advocate', 'POST', personEmail(caseId, referralId), { to: address }, 'fr')
+    expect(refused.statusCode).toBe(409)
+    expect(refused.json()).toMatchObject({
+      code: 'contact_unsafe',
+      message:
+        'La personne a dit qu’il n’est pas sécuritaire de lui envoyer un courriel. Pour le faire quand même, donnez-en la raison.',
+      fields: [{ path: 'override', code: 'contact_unsafe' }],
+    })
+    const short = await call('advocate', 'POST', personEmail(caseId, referralId), {
+      to: address,
+      override: { reason: 'asked' },
+    })
+    expect(short.statusCode).toBe(400)
+    expect(short.json().fields).toEqual([
+      expect.objectContaining({ path: 'override.reason', code: 'too_small' }),
+    ])
+    expect(smtp.messages).toHaveLength(0)
+    expect((await sealedRow(referralId)).person_email_status).toBe('not_requested')
+    expect((await auditOf(referralId)).map((event) => event.action)).toEqual(['case.referral_created'])
+
+    const reason = 'She is at the shelter now and asked for it on this address, her own.'
+    const sent = await ok<ReferralView>(
+      await call('advocate', 'POST', personEmail(caseId, referralId), { to: address, override: { reason } }),
+    )
+    expect(sent.personEmail.status).toBe('sent')
+    expect(smtp.messages).toHaveLength(1)
+    const audit = await auditOf(referralId)
+    expect(audit.map((event) => event.action)).toEqual([
+      'case.referral_created',
+      'case.referral_person_email.unsafe_override',
+      'case.referral_person_email_requested',
+      'case.referral_person_email_sent',
+    ])
+    expect(audit[1]).toEqual({
+      action: 'case.referral_person_email.unsafe_override',
+      actor_id: staff.advocate!.id,
+      details: { caseId, method: 'email', reason, caseIds: [caseId], personIds: [personId] },
+    })
+    expect(audit[2]!.details).toMatchObject({ override: true })
+  })
+
+  it('asks the referral’s person only, or everyone in the case when it names nobody; an unanswered question does not block', async () => {
+    const { caseId, needId, personId, referralId } = await referred()
+    // Her own answer is "unknown"; someone else in the case said email is not safe for them.
+    await ok(
+      await call('advocate', 'PATCH', `/api/cases/${caseId}/people/${personId}`, {
+        safeContact: { email: { state: 'unknown' } },
+      }),
+    )
+    const other = await ok<{ id: string }>(
+      await call('advocate', 'POST', `/api/cases/${caseId}/people`, {
+        safeContact: { email: { state: 'given', value: false } },
+      }),
+      201,
+    )
+    await ok(await call('advocate', 'POST', personEmail(caseId, referralId), { to: address }))
+    const nobody = await ok<ReferralView>(
+      await call(
+        'advocate',
+        'POST',
+        `/api/cases/${caseId}/referrals`,
+        referralBody(needId, { personId: null }),
+      ),
+      201,
+    )
+    const refused = await call('advocate', 'POST', personEmail(caseId, nobody.id), { to: address })
+    expect(refused.statusCode).toBe(409)
+    const reason = 'The person on the line asked for it; the other person is not reached by it.'
+    await ok(
+      await call('advocate', 'POST', personEmail(caseId, nobody.id), { to: address, override: { reason } }),
+    )
+    const overrides = (await auditOf(nobody.id)).filter((event) => event.action.endsWith('unsafe_override'))
+    expect(overrides.map((event) => event.details)).toEqual([
+      expect.objectContaining({ personIds: [other.id] }),
+    ])
+  })
+
+  it('records a refused email sealed, and sends again on request; 400 naming `to` for a bad address; 404 for another case’s referral', async () => {
+    const { caseId, referralId } = await referred()
+    smtp.refuse.add(address)
+    const failed = await ok<ReferralView>(
+      await call('advocate', 'POST', personEmail(caseId, referralId), { to: address }),
+    )
+    expect(failed.personEmail).toMatchObject({ status: 'failed', sentAt: null })
+    expect(failed.personEmail.error).toMatch(/550|Mailbox unavailable|Recipient/i)
+    const row = await sealedRow(referralId)
+    expect(row.person_email_error_sealed).not.toMatch(/550|Mailbox/)
+    expect((await auditOf(referralId)).at(-1)).toMatchObject({
+      action: 'case.referral_person_email_failed',
+      details: { caseId, language: 'fr' },
+    })
+    smtp.refuse.clear()
+    const retried = await ok<ReferralView>(
+      await call('advocate', 'POST', personEmail(caseId, referralId), { to: address }),
+    )
+    expect(retried.personEmail).toMatchObject({ status: 'sent', error: null })
+
+    const bad = await call(
+      'advocate',
+      'POST',
+      personEmail(caseId, referralId),
+      { to: 'not an address' },
+      'fr',
+    )
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json().fields).toEqual([expect.objectContaining({ path: 'to', code: 'invalid_format' })])
+    const elsewhere = await torontoCase()
+    const foreign = await call('advocate', 'POST', personEmail(elsewhere.caseId, referralId), { to: address })
+    expect([foreign.statusCode, foreign.json().code]).toEqual([404, 'not_found'])
   })
 })
 

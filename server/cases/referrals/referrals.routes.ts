@@ -9,6 +9,7 @@ import {
   referralList,
   referralOutcomeRequest,
   referralParams,
+  referralPersonEmailRequest,
   referralView,
   searchDefaults,
   searchDefaultsQuery,
@@ -125,6 +126,23 @@ export function registerReferralRoutes(
     },
     async (request) =>
       referrals.sendEmail(actorOf(request), request.params.id, request.params.referralId, request.body),
+  )
+
+  app.post(
+    '/api/cases/:id/referrals/:referralId/person-email',
+    {
+      config: manage,
+      schema: {
+        tags,
+        summary:
+          'Email the person the service’s name, address, phone, hours and languages (nothing about the case), unless they said email is unsafe',
+        params: referralParams,
+        body: referralPersonEmailRequest,
+        response: { 200: referralView, ...errors },
+      },
+    },
+    async (request) =>
+      referrals.sendToPerson(actorOf(request), request.params.id, request.params.referralId, request.body),
   )
 
   app.get(

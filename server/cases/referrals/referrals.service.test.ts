@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ReferralView } from '../../../common/contracts/referrals.ts'
 import { engines } from '../../../test/support/database.ts'
 import { providerBundle, taxonomyBundle } from '../../../test/support/directory.ts'
 import { loadEnv } from '../../config/env.ts'
@@ -8,6 +9,7 @@ import type { Database } from '../../db/database.ts'
 import { saveBundle } from '../../directory/directory.service.ts'
 import type { ServiceStatus } from '../../directory/directory.tables.ts'
 import { createTranslator } from '../../http/i18n.ts'
+import { startTestSmtpServer, type TestSmtpServer } from '../../survey/smtp-test-server.ts'
 import { buildSignal, buildViewer, testAudit } from '../cases.factories.ts'
 import type { Viewer } from '../cases.policy.ts'
 import { type CasesService, createCasesService } from '../cases.service.ts'
@@ -23,6 +25,10 @@ describe.each(engines)('referrals on $engine', ({ open }) => {
   let database: Database
   let cases: CasesService
   let referrals: ReferralService
+  /** The same rules with a real (local) mail server to send through. */
+  let mailing: ReferralService
+  let smtp: TestSmtpServer
+  let shelter: string
   let now = new Date('2026-05-04T14:00:00Z')
   let advocate: Viewer
   let colleague: Viewer
@@ -41,6 +47,18 @@ describe.each(engines)('referrals on $engine', ({ open }) => {
       env: loadEnv({ NODE_ENV: 'test', RELAIS_REFERRAL_FOLLOW_UP_DAYS: '10' }),
       now: clock,
     })
+    smtp = await startTestSmtpServer()
+    mailing = createReferralService({
+      database,
+      secrets,
+      translator: await createTranslator(),
+      env: loadEnv({
+        NODE_ENV: 'test',
+        RELAIS_SMTP_URL: smtp.url,
+        RELAIS_MAIL_FROM: 'Relais <relais@hotline.example.org>',
+      }),
+      now: clock,
+    })
     advocate = await buildViewer(database, 'advocate')
     colleague = await buildViewer(database, 'advocate')
     supervisor = await buildViewer(database, 'supervisor')
@@ -52,8 +70,15 @@ describe.each(engines)('referrals on $engine', ({ open }) => {
       await saveBundle(database, bundle, testAudit)
       services[status] = bundle.ids.service
     }
+    // A shelter whose place is confidential: its phone may be given, never where it is.
+    const hidden = providerBundle({ confidential: { location: true }, languages: ['en'] })
+    await saveBundle(database, hidden, testAudit)
+    shelter = hidden.ids.service
   })
-  afterAll(() => database.close())
+  afterAll(async () => {
+    await database.close()
+    await smtp?.close()
+  })
 
   const as = (viewer: Viewer) => ({
     viewer,
@@ -328,10 +353,43 @@ describe.each(engines)('referrals on $engine', ({ open }) => {
     ).rejects.toMatchObject({ status: 409, code: 'case_closed' })
   })
 
+  it('emails the person a confidential shelter’s phone and hours but not where it is', async () => {
+    now = new Date()
+    const { caseId, needId } = await caseWithNeed()
+    const referral = await refer(caseId, needId, { serviceId: shelter })
+    smtp.messages.length = 0
+    const sent: ReferralView = await mailing.sendToPerson(as(advocate), caseId, referral.id, {
+      to: 'ana@mail.example.net',
+    })
+    expect(sent.personEmail).toMatchObject({ status: 'sent', to: 'ana@mail.example.net', language: 'en' })
+    const text = smtp.messages[0]?.parsed.text ?? ''
+    expect(text).toContain('Address: the service will tell you where to go when you contact it.')
+    expect(text).toContain('Phone: 514-555-0100')
+    expect(text).toContain('Hours: Mon–Fri 09:00–17:00')
+    expect(text).toContain('Languages: English')
+    for (const place of ['Sainte-Catherine', 'H2X', '514-555-0101']) expect(text).not.toContain(place)
+  })
+
+  it('refuses without a mail server (503) and records nothing', async () => {
+    now = new Date()
+    const { caseId, needId } = await caseWithNeed()
+    const referral = await refer(caseId, needId)
+    await expect(
+      referrals.sendToPerson(as(advocate), caseId, referral.id, { to: 'ana@mail.example.net' }),
+    ).rejects.toMatchObject({ status: 503, code: 'referral_mail_unavailable' })
+    const row = await database.db
+      .selectFrom('case_referral')
+      .select(['person_email_status', 'person_email_to_sealed'])
+      .where('id', '=', referral.id)
+      .executeTakeFirstOrThrow()
+    expect(row).toEqual({ person_email_status: 'not_requested', person_email_to_sealed: null })
+  })
+
   it('leaves only the counts of a long-closed case’s referrals once retention purges it', async () => {
     now = new Date('2026-01-10T10:00:00Z')
     const { caseId, needId } = await caseWithNeed()
     const referral = await refer(caseId, needId, { alias: 'Maya', handoffNote: 'Bed held until 8 pm.' })
+    await mailing.sendToPerson(as(advocate), caseId, referral.id, { to: 'maya@mail.example.net' })
     await referrals.recordOutcome(as(advocate), caseId, referral.id, {
       status: 'completed',
       note: 'She moved in with her sister.',
@@ -349,12 +407,23 @@ describe.each(engines)('referrals on $engine', ({ open }) => {
     }
     const row = await database.db
       .selectFrom('case_referral')
-      .select(['alias_sealed', 'handoff_note_sealed', 'status', 'need_kind', 'service_id', 'shared_fields'])
+      .select([
+        'alias_sealed',
+        'handoff_note_sealed',
+        'person_email_to_sealed',
+        'person_email_status',
+        'status',
+        'need_kind',
+        'service_id',
+        'shared_fields',
+      ])
       .where('id', '=', referral.id)
       .executeTakeFirstOrThrow()
     expect(row).toEqual({
       alias_sealed: null,
       handoff_note_sealed: null,
+      person_email_to_sealed: null,
+      person_email_status: 'sent',
       status: 'completed',
       need_kind: 'housing-emergency',
       service_id: services.active,

@@ -7,6 +7,7 @@ import {
   openReferralOutcomes,
   type ReferralOutcome,
   type ReferralOutcomeRequest,
+  type ReferralPersonEmailRequest,
   type ReferralView,
   type SearchDefaults,
 } from '../../../common/contracts/referrals.ts'
@@ -32,7 +33,9 @@ import {
   updateCase,
   updateNeed,
 } from '../cases.store.ts'
+import { type ContactOverride, refuseUnlessOverridden, saidUnsafe } from '../safe-contact.ts'
 import { composeReferralMail, referralReference, sharedFacts } from './referrals.mail.ts'
+import { composePersonMail, personLanguage } from './referrals.person-mail.ts'
 import { type Lang, presentFollowUps, presentReferral, staffOf } from './referrals.presenter.ts'
 import {
   dueFollowUps,
@@ -45,6 +48,7 @@ import {
   type ReferralRow,
   referralsOf,
   type ServiceRow,
+  servicePlaces,
   updateReferral,
 } from './referrals.store.ts'
 import { searchFilters, subjectsOf } from './search-defaults.ts'
@@ -53,8 +57,8 @@ import { searchFilters, subjectsOf } from './search-defaults.ts'
  * The rules of referrals. Each change is one transaction on a case the caller may see (the cases
  * module's visibility; otherwise the same 404 as a case that does not exist): the case locked, refused
  * when closed, the change and its audit event, the case touched and its worker recorded. An email to
- * the provider is sent after that transaction commits (a referral never waits on a mail server to
- * exist), and its result is recorded, and audited, in another.
+ * the provider, or to the person, is sent after that transaction commits (a referral never waits on a
+ * mail server to exist), and its result is recorded, and audited, in another.
  */
 
 export interface ReferralDeps {
@@ -267,6 +271,64 @@ export function createReferralService(deps: ReferralDeps) {
         entityType: 'case_referral',
         entityId: referralId,
         details: { caseId, to, sharedFields, ...(error === null ? {} : { error }) },
+      })
+      return view(trx, actor, caseId, referralId)
+    })
+  }
+
+  /**
+   * Sends the service's details to the person, once the attempt is recorded (pending), then records
+   * and audits whether the mail server accepted it. The audit names neither the address nor the mail
+   * server's answer, which may quote it; both stay sealed on the referral.
+   */
+  async function deliverToPerson(actor: Actor, caseId: string, referralId: string): Promise<ReferralView> {
+    const { to, language, mail } = await database.db.transaction().execute(async (trx) => {
+      const referral = (await findReferral(trx, caseId, referralId))!
+      const service = (await findService(trx, referral.service_id))!
+      const places = await servicePlaces(trx, service.id)
+      const names = (en: string | null, fr: string | null) => ({ en: en ?? fr ?? '', fr: fr ?? en ?? '' })
+      const language = referral.person_email_language!
+      return {
+        to: secrets.open(referral.person_email_to_sealed!),
+        language,
+        mail: composePersonMail(translator, language, {
+          name: names(service.name_en, service.name_fr),
+          organizationName: names(service.organization_name_en, service.organization_name_fr),
+          serviceDoc: service.doc,
+          organizationDoc: service.organization_doc,
+          locations: places.locations.map((location) => ({
+            doc: location.doc,
+            confidential: location.confidential || service.confidential || service.organization_confidential,
+          })),
+          languages: places.languages,
+        }),
+      }
+    })
+    let error: string | null = null
+    try {
+      await mailer.send({ to, ...mail })
+    } catch (caught) {
+      error = (caught instanceof Error ? caught.message : String(caught)).slice(0, 500) || 'error'
+    }
+    return database.db.transaction().execute(async (trx) => {
+      const at = clock()
+      await updateReferral(
+        trx,
+        referralId,
+        error === null
+          ? {
+              person_email_status: 'sent',
+              person_email_sent_at: at,
+              person_email_error_sealed: null,
+              updated_at: at,
+            }
+          : { person_email_status: 'failed', person_email_error_sealed: secrets.seal(error), updated_at: at },
+      )
+      await appendAuditEvent(trx, actor.audit, {
+        action: error === null ? 'case.referral_person_email_sent' : 'case.referral_person_email_failed',
+        entityType: 'case_referral',
+        entityId: referralId,
+        details: { caseId, language },
       })
       return view(trx, actor, caseId, referralId)
     })
@@ -495,6 +557,85 @@ export function createReferralService(deps: ReferralDeps) {
         }
       })
       return deliver(actor, caseId, referralId)
+    },
+
+    /**
+     * Emails the person the referred service's details (name, address, phone, hours, languages; never
+     * anything about the case) at the address they gave, in their language. Refused, sending nothing,
+     * when a person the referral is for (or, if it names nobody, anyone in the case) said an email is
+     * not safe, unless `override` gives the reason, audited with the request; also while an email to
+     * them is being sent, when the service is gone from the directory or closed, and without a mail
+     * server. May be sent again: the referral keeps the latest, the audit log every one.
+     */
+    async sendToPerson(
+      actor: Actor,
+      caseId: string,
+      referralId: string,
+      body: ReferralPersonEmailRequest,
+    ): Promise<ReferralView> {
+      await change(actor, caseId, async (trx, _file, now) => {
+        const referral = await findReferral(trx, caseId, referralId, { lock: true })
+        if (!referral) throw notFound('referral')
+        const inFlight =
+          referral.person_email_status === 'pending' &&
+          referral.person_email_attempted_at !== null &&
+          referral.person_email_attempted_at.getTime() > now.getTime() - STALE_EMAIL_MS
+        if (inFlight) throw conflict([field('personEmail', 'person_email_in_progress')])
+        const service = await findService(trx, referral.service_id)
+        if (!service) throw invalidField('service', 'unknown_reference')
+        if (service.status !== 'active') throw invalidField('service', 'service_closed')
+        if (!mailer.configured) throw new AppError('referral_mail_unavailable', 503)
+        const people = await trx
+          .selectFrom('case_person')
+          .select(['id', 'case_id', 'languages', 'languages_answer', 'safe_contact_sealed'])
+          .where('case_id', '=', caseId)
+          .$if(referral.person_id !== null, (query) => query.where('id', '=', referral.person_id!))
+          .orderBy('created_at')
+          .orderBy('id')
+          .execute()
+        const override: ContactOverride | undefined = body.override && {
+          reason: body.override.reason,
+          audit: actor.audit,
+        }
+        await refuseUnlessOverridden(trx, {
+          method: 'email',
+          unsafe: people.filter((person) => saidUnsafe(secrets, person.safe_contact_sealed, 'email')),
+          override,
+          action: 'case.referral_person_email.unsafe_override',
+          entityType: 'case_referral',
+          entityId: referralId,
+          details: { caseId },
+        })
+        const person = referral.person_id ? people[0] : undefined
+        const language =
+          body.language ??
+          (person ? personLanguage(answerOf(person.languages, person.languages_answer)) : undefined) ??
+          actor.lang
+        await updateReferral(trx, referralId, {
+          person_email_status: 'pending',
+          person_email_to_sealed: secrets.seal(body.to),
+          person_email_language: language,
+          person_email_by: actor.viewer.staffId,
+          person_email_attempted_at: now,
+          person_email_sent_at: null,
+          person_email_error_sealed: null,
+          updated_at: now,
+        })
+        return {
+          result: undefined,
+          audit: {
+            action: 'case.referral_person_email_requested',
+            entityId: referralId,
+            details: {
+              personId: referral.person_id,
+              language,
+              again: referral.person_email_status !== 'not_requested',
+              override: override !== undefined,
+            },
+          },
+        }
+      })
+      return deliverToPerson(actor, caseId, referralId)
     },
 
     /** Directory search filters drawn from the case and the need (audited: it reads people's data). */

@@ -49,6 +49,31 @@ export async function findService(db: Db, serviceId: string) {
 }
 export type ServiceRow = NonNullable<Awaited<ReturnType<typeof findService>>>
 
+/**
+ * Where and in which languages a directory service is offered: its locations (address and phones in
+ * their HSDS document, and whether the place is confidential) and the languages its search entries
+ * list, as the directory holds them now.
+ */
+export async function servicePlaces(db: Db, serviceId: string) {
+  const [locations, entries] = await Promise.all([
+    db
+      .selectFrom('directory_service_at_location as sal')
+      .innerJoin('directory_location as l', 'l.id', 'sal.location_id')
+      .select(['l.id', 'l.doc', 'l.confidential'])
+      .where('sal.service_id', '=', serviceId)
+      .orderBy('l.id')
+      .execute(),
+    db
+      .selectFrom('directory_search')
+      .select('languages')
+      .where('service_id', '=', serviceId)
+      .orderBy('id')
+      .execute(),
+  ])
+  return { locations, languages: [...new Set(entries.flatMap((entry) => entry.languages))] }
+}
+export type ServicePlaces = Awaited<ReturnType<typeof servicePlaces>>
+
 export async function insertReferral(db: Db, values: Insertable<CaseReferralTable>): Promise<string> {
   const row = await db.insertInto('case_referral').values(values).returning('id').executeTakeFirstOrThrow()
   return row.id

@@ -42,6 +42,13 @@ export interface CaseReferralTable {
   email_attempted_at: NullableTimestamp
   email_sent_at: NullableTimestamp
   email_error: string | null
+  person_email_status: ColumnType<ReferralEmailStatus, ReferralEmailStatus | undefined, ReferralEmailStatus>
+  person_email_to_sealed: string | null
+  person_email_language: 'en' | 'fr' | null
+  person_email_by: string | null
+  person_email_attempted_at: NullableTimestamp
+  person_email_sent_at: NullableTimestamp
+  person_email_error_sealed: string | null
   created_by: string
   created_at: Timestamp
   updated_at: Timestamp

@@ -9,6 +9,7 @@ import {
   type ShareableReferralField,
   shareableReferralFields,
 } from '../../../common/contracts/referrals.ts'
+import { ApiError } from '../../shared/api.ts'
 import { DirectorySearch, type SearchState } from '../../shared/directory/DirectorySearch.tsx'
 import { ErrorAlert } from '../../shared/fields.tsx'
 import { navigate } from '../router.ts'
@@ -119,6 +120,8 @@ function ReferralCard({ kase, referral, refer }: { kase: CaseDetail; referral: R
       {kase.abilities.update && referral.email.status === 'failed' && (
         <ResendEmail referral={referral} refer={refer} />
       )}
+      <PersonEmailStatus referral={referral} />
+      {kase.abilities.update && <EmailToPerson kase={kase} referral={referral} refer={refer} />}
     </article>
   )
 }
@@ -225,6 +228,158 @@ function ResendEmail({ referral, refer }: { referral: ReferralView; refer: Refer
       </span>
       <CaseError error={saver.error} />
     </div>
+  )
+}
+
+/** Whether someone the referral is for (everyone in the case when it names nobody) said email is unsafe. */
+function emailSaidUnsafe(kase: CaseDetail, referral: ReferralView): boolean {
+  const people = referral.personId
+    ? kase.people.filter((person) => person.id === referral.personId)
+    : kase.people
+  return people.some(
+    (person) => person.safeContact.email.state === 'given' && person.safeContact.email.value === false,
+  )
+}
+
+/** The latest email of the service's details to the person: where, when and by whom, or why not. */
+function PersonEmailStatus({ referral }: { referral: ReferralView }) {
+  const { t } = useTranslation('case-screens')
+  const format = useFormat()
+  const sent = referral.personEmail
+  if (sent.status === 'not_requested') return null
+  return (
+    <p className="field-hint">
+      {sent.status === 'sent' && sent.sentAt
+        ? t('referral.personEmail.sent', {
+            to: sent.to ?? '',
+            date: format.dateTime(sent.sentAt),
+            name: sent.by?.displayName ?? '',
+          })
+        : t(`referral.personEmail.${sent.status === 'failed' ? 'failed' : 'pending'}`, {
+            error: sent.error ?? '',
+          })}
+    </p>
+  )
+}
+
+/**
+ * Emailing the person the service's details (name, address, phone, hours, languages; nothing about
+ * the case). When the person said an email is not safe, the server refuses unless a reason is given:
+ * the reason's field shows from the start when the case says so, or once the server has refused.
+ */
+function EmailToPerson({
+  kase,
+  referral,
+  refer,
+}: {
+  kase: CaseDetail
+  referral: ReferralView
+  refer: Refer
+}) {
+  const { t } = useTranslation(['case-screens', 'referrals'])
+  const saver = useSaver()
+  const [to, setTo] = useState('')
+  const [language, setLanguage] = useState<'' | 'en' | 'fr'>('')
+  const [reason, setReason] = useState('')
+  const ids = { to: useId(), language: useId(), reason: useId() }
+  const unsafe = emailSaidUnsafe(kase, referral) || saver.error?.code === 'contact_unsafe'
+  const labels = {
+    to: t('referral.personEmail.to'),
+    language: t('referral.personEmail.language'),
+    override: t('referral.personEmail.thisEmail'),
+    'override.reason': t('referral.personEmail.reason'),
+  }
+  return (
+    <details className="referral-person-email">
+      <summary>{t('referral.personEmail.open')}</summary>
+      <form
+        aria-label={t('referral.personEmail.formFor', { service: referral.service.name })}
+        onSubmit={(event) => {
+          event.preventDefault()
+          void saver
+            .run(async () => {
+              const answer = await refer(`/${referral.id}/person-email`, {
+                to: to.trim(),
+                ...(language ? { language } : {}),
+                ...(unsafe && reason.trim() ? { override: { reason: reason.trim() } } : {}),
+              })
+              if (answer.personEmail.status !== 'sent')
+                throw new ApiError(
+                  502,
+                  'internal_error',
+                  t('referral.personEmail.failed', { error: answer.personEmail.error ?? '' }),
+                )
+            }, 'personEmailSent')
+            .then((saved) => {
+              if (saved) {
+                setTo('')
+                setReason('')
+              }
+            })
+        }}
+      >
+        <p className="field-hint">{t('referral.personEmail.what')}</p>
+        {unsafe && (
+          <p className="alert" role="status">
+            {t('referral.personEmail.unsafe')}
+          </p>
+        )}
+        <div className="form-grid">
+          <div className="field">
+            <label htmlFor={ids.to}>{labels.to}</label>
+            <input
+              id={ids.to}
+              type="email"
+              autoComplete="off"
+              maxLength={254}
+              value={to}
+              aria-describedby={`${ids.to}-hint`}
+              onChange={(event) => setTo(event.target.value)}
+            />
+            <p id={`${ids.to}-hint`} className="field-hint">
+              {t('referral.personEmail.toHint')}
+            </p>
+          </div>
+          <div className="field">
+            <label htmlFor={ids.language}>{labels.language}</label>
+            <select
+              id={ids.language}
+              value={language}
+              onChange={(event) => setLanguage(event.target.value as '' | 'en' | 'fr')}
+            >
+              <option value="">{t('referral.personEmail.languageDefault')}</option>
+              <option value="en" lang="en">
+                English
+              </option>
+              <option value="fr" lang="fr">
+                Français
+              </option>
+            </select>
+          </div>
+        </div>
+        {unsafe && (
+          <div className="field">
+            <label htmlFor={ids.reason}>{labels['override.reason']}</label>
+            <textarea
+              id={ids.reason}
+              rows={2}
+              maxLength={1000}
+              value={reason}
+              aria-describedby={`${ids.reason}-hint`}
+              onChange={(event) => setReason(event.target.value)}
+            />
+            <p id={`${ids.reason}-hint`} className="field-hint">
+              {t('referral.personEmail.reasonHint')}
+            </p>
+          </div>
+        )}
+        <SaveBar
+          saver={saver}
+          label={unsafe ? t('referral.personEmail.sendAnyway') : t('referral.personEmail.send')}
+          labels={labels}
+        />
+      </form>
+    </details>
   )
 }
 

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react'
+import type { CaseScreen } from '../../../common/contracts/case-screen.ts'
 import type { CaseDetail } from '../../../common/contracts/cases.ts'
 import type { EscalationView } from '../../../common/contracts/escalations.ts'
 import type { ReferralView } from '../../../common/contracts/referrals.ts'
@@ -33,10 +34,11 @@ export interface CaseAgency {
 }
 
 /**
- * Everything the case screen changes goes through `change`: one request, the case as the server now
- * has it (every write answers with the whole case), and the escalations read again in the
+ * The case screen opens with one request (`/screen`: the case, its escalations, their verdicts and
+ * its referrals). Everything it changes goes through `change`: one request, the case as the server
+ * now has it (every write answers with the whole case), and the escalations read again in the
  * background, since the protocol's verdicts follow the case's facts (an age, a province). A referral
- * change reads the case again too: it moves its need's status.
+ * change reads the screen again: it moves its need's status.
  */
 export function useCase(caseId: string) {
   const { api } = useConsole()
@@ -55,20 +57,21 @@ export function useCase(caseId: string) {
     setEvaluation(evaluated)
   }, [api, caseId])
 
-  const refreshReferrals = useCallback(async () => {
-    setReferrals((await api.get<{ referrals: ReferralView[] }>(`/api/cases/${caseId}/referrals`)).referrals)
-  }, [api, caseId])
+  /** The whole screen at once: the case, its escalations, their verdicts and its referrals. */
+  const showScreen = useCallback((screen: CaseScreen) => {
+    setDetail(screen.case)
+    setEscalations(screen.escalations)
+    setEvaluation(screen.evaluation)
+    setReferrals(screen.referrals)
+  }, [])
 
   useEffect(() => {
     let cancelled = false
     setDetail(null)
     setLoadError(null)
-    api.get<CaseDetail>(`/api/cases/${caseId}`).then(
-      (loaded) => {
-        if (cancelled) return
-        setDetail(loaded)
-        void refreshEscalations().catch(() => {})
-        void refreshReferrals().catch(() => {})
+    api.get<CaseScreen>(`/api/cases/${caseId}/screen`).then(
+      (screen) => {
+        if (!cancelled) showScreen(screen)
       },
       (caught) => {
         if (!cancelled) setLoadError(caught instanceof ApiError ? caught : null)
@@ -77,7 +80,7 @@ export function useCase(caseId: string) {
     return () => {
       cancelled = true
     }
-  }, [api, caseId, refreshEscalations, refreshReferrals])
+  }, [api, caseId, showScreen])
 
   /** Sends one change; the answer (the whole case, or `{ case }` for an addition) replaces it. */
   const change = useCallback(
@@ -103,15 +106,14 @@ export function useCase(caseId: string) {
     [api, caseId, refreshEscalations],
   )
 
-  /** A referral change: its own answer, then the referrals and the case (its needs) read again. */
+  /** A referral change: its own answer, then the screen read again (the referral moves its need). */
   const refer = useCallback(
     async (path: string, body: unknown) => {
       const answer = await api.send<ReferralView>('POST', `/api/cases/${caseId}/referrals${path}`, body)
-      const [loaded] = await Promise.all([api.get<CaseDetail>(`/api/cases/${caseId}`), refreshReferrals()])
-      setDetail(loaded)
+      showScreen(await api.get<CaseScreen>(`/api/cases/${caseId}/screen`))
       return answer
     },
-    [api, caseId, refreshReferrals],
+    [api, caseId, showScreen],
   )
 
   return { detail, loadError, escalations, evaluation, referrals, change, escalate, refer }
