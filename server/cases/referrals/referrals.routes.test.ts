@@ -391,7 +391,7 @@ describe('emailing the service’s details to the person', () => {
       .selectFrom('audit_event')
       .select(['action', 'actor_id', 'details'])
       .where('entity_id', '=', referralId)
-      .orderBy('seq')
+      .orderBy('id')
       .execute()
 
   it('sends the name, address, phone, hours and languages in the person’s language, and nothing of the case', async () => {

@@ -66,7 +66,7 @@ const auditOf = (caseId: string) =>
     .selectFrom('audit_event')
     .select(['action', 'actor_id', 'request_id', 'details'])
     .where('entity_id', '=', caseId)
-    .orderBy('seq')
+    .orderBy('id')
     .execute()
 
 describe('GET /api/cases/:id/screen', () => {

@@ -161,7 +161,7 @@ describe.each(engines)('the case screen on $engine', ({ open }) => {
       .selectFrom('audit_event')
       .select(['action', 'actor_id', 'entity_type', 'details'])
       .where('entity_id', '=', caseId)
-      .orderBy('seq')
+      .orderBy('id')
       .execute()
 
   it('answers what the case, its escalations, their verdicts and its referrals answer one by one', async () => {
