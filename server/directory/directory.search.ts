@@ -88,7 +88,8 @@ export function circleAround(origin: Origin, radiusM: number) {
     south = Math.max(south, -Math.PI / 2)
     north = Math.min(north, Math.PI / 2)
   } else {
-    const spread = Math.asin(Math.sin(angle) / Math.cos(latitude))
+    // Otherwise the circle spans this many radians of longitude on either side of the origin.
+    const spread = Math.asin(Math.min(1, Math.sin(angle) / Math.cos(latitude)))
     // Across the antimeridian: every longitude too, rather than two boxes.
     if (longitude - spread >= -Math.PI && longitude + spread <= Math.PI) {
       west = longitude - spread
