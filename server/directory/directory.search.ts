@@ -319,6 +319,11 @@ export async function searchDirectory(db: Db, query: DirectorySearchQuery, optio
         ${typoTolerant ? sql`+ word_similarity(${unaccentLower(query.q)}, e.names)` : sql``}
       end`
     : sql`null::real`
+  const order = sql.join([
+    ...(query.q ? [sql`b.rank desc`] : []),
+    ...(circle ? [sql`b.nearness desc nulls last`] : []),
+    sql`b.id`,
+  ])
   const agencies =
     origin || query.province
       ? responsibleAgencies({
@@ -355,16 +360,15 @@ export async function searchDirectory(db: Db, query: DirectorySearchQuery, optio
         )}) f
       where ${baseConditions(query, options, circle, typoTolerant)}
     ),
+    -- The page first (the top of the hits, a bounded sort), then numbered in the same order.
     page as (
-      select b.id, b.nearness, row_number() over (order by ${sql.join([
-        ...(query.q ? [sql`b.rank desc`] : []),
-        ...(circle ? [sql`b.nearness desc nulls last`] : []),
-        sql`b.id`,
-      ])}) as ord
-      from base b
-      where ${passing('b')}
-      order by ord
-      limit ${query.perPage} offset ${offset}
+      select b.id, row_number() over (order by ${order}) as ord
+      from (
+        select b.id, b.rank, b.nearness from base b
+        where ${passing('b')}
+        order by ${order}
+        limit ${query.perPage} offset ${offset}
+      ) b
     )
     select
       (select count(*)::int from base b where ${passing('b')}) as total,
