@@ -34,6 +34,8 @@ import {
 import { LOG_LEVEL, serveInChild, startPostgres } from './relais.ts'
 
 const SERVICES = positiveInt('BENCH_DIRECTORY_SERVICES', 100_000)
+/** The target, with one connection: HTTP p95 at most this, and at most twice the search statement's p95. */
+const TARGET_P95_MS = 25
 const SEED = 20211
 const audit = { actorId: null, actorLabel: 'bench', address: null, requestId: null }
 
@@ -253,12 +255,14 @@ async function onPostgres(dataDir: string): Promise<BenchmarkResult | null> {
   const generated = generateDirectory({ seed: SEED, services: SERVICES })
   const generateSeconds = (performance.now() - started) / 1000
   // The fastest correct path: the directory's own write path (saveBundle) in transactions of a few
-  // thousand services, two or more side by side; then fresh planner statistics.
+  // thousand services, two or more side by side; then the vacuum and fresh planner statistics that
+  // autovacuum would bring within minutes, so that it does not run during the measurements (and
+  // count against whichever comes first).
   const lanes = Math.min(4, Math.max(2, availableParallelism()))
   started = performance.now()
   await seedDirectory(database, generated, { audit, servicesPerTransaction: 2500, concurrency: lanes })
   const seedSeconds = (performance.now() - started) / 1000
-  await sql`analyze`.execute(database.db)
+  await sql`vacuum (analyze)`.execute(database.db)
   const indexRows = await sql<{ n: number }>`select count(*)::int as n from directory_search`.execute(
     database.db,
   )
@@ -281,9 +285,10 @@ async function onPostgres(dataDir: string): Promise<BenchmarkResult | null> {
   return {
     rows: [...overHttp.map((r) => row(r, directory)), ...sqlResults.rows],
     notes: [
-      `PostgreSQL: ${generated.counts.providers.toLocaleString('en-US')} providers, ${(generated.counts.services + generated.counts.agencyServices).toLocaleString('en-US')} services, ${indexRows.rows[0]?.n.toLocaleString('en-US')} search rows; generated in ${generateSeconds.toFixed(1)} s, written through saveBundle in ${seedSeconds.toFixed(1)} s (${Math.round(SERVICES / seedSeconds).toLocaleString('en-US')} services/s, parts of 2,500 services, ${lanes} transactions side by side), then ANALYZE`,
+      `PostgreSQL: ${generated.counts.providers.toLocaleString('en-US')} providers, ${(generated.counts.services + generated.counts.agencyServices).toLocaleString('en-US')} services, ${indexRows.rows[0]?.n.toLocaleString('en-US')} search rows; generated in ${generateSeconds.toFixed(1)} s, written through saveBundle in ${seedSeconds.toFixed(1)} s (${Math.round(SERVICES / seedSeconds).toLocaleString('en-US')} services/s, parts of 2,500 services, ${lanes} transactions side by side), then VACUUM (ANALYZE)`,
       `PostgreSQL: the search finds ${answer.total.toLocaleString('en-US')} entries within 50 km of Toronto (page of ${answer.results.length}, ${answer.agencies.length} responsible agencies); one search runs ${sqlResults.statements} SQL statements`,
       `PostgreSQL, one connection: HTTP p50 ${round(single.p50)} ms against ${round(singleSql.p50)} ms for the search statement alone (${round(single.p50 / singleSql.p50, 1)}x) and ${round(sqlResults.all.p50)} ms for all statements in turn`,
+      `PostgreSQL, target (one connection: HTTP p95 at most ${TARGET_P95_MS} ms and at most twice the search statement's): HTTP p95 ${round(single.p95)} ms, ${round(single.p95 / singleSql.p95, 1)}x the statement's ${round(singleSql.p95)} ms (${round(single.p95 / sqlResults.all.p95, 1)}x all statements' ${round(sqlResults.all.p95)} ms): ${single.p95 <= TARGET_P95_MS && single.p95 <= 2 * singleSql.p95 ? 'met' : 'missed'}`,
       'PostgreSQL setup: throwaway cluster (fsync off), `relais serve` in a child process with NODE_ENV=production; SQL replayed from this process through a pool',
     ],
   }

@@ -14,6 +14,7 @@ import type {
 } from './directory.records.ts'
 import type { HsdsDoc, LinkEntity } from './directory.tables.ts'
 import { isAlwaysOpen, multirangeLiteral, type ScheduleLike, weeklyOpenRanges } from './opening-hours.ts'
+import { POPULATION, SERVICE_TYPE } from './taxonomies.ts'
 
 type Db = Kysely<DB>
 const CHUNK = 500
@@ -330,6 +331,8 @@ export async function refreshSearch(db: Db, serviceIds: string[]) {
       .execute()
     const termsOf = (entity: string, id: string) =>
       terms.filter((term) => term.link_entity === entity && term.link_id === id)
+    const codesOf = (termIds: string[], taxonomy: string) =>
+      termIds.filter((id) => id.startsWith(`${taxonomy}:`)).map((id) => id.slice(taxonomy.length + 1))
 
     const rows = services.flatMap((service) => {
       const serviceTerms = [
@@ -340,6 +343,7 @@ export async function refreshSearch(db: Db, serviceIds: string[]) {
         serviceTerms
           .map((t) => (lang === 'en' ? (t.name_en ?? t.name_fr) : (t.name_fr ?? t.name_en)))
           .join(' ')
+      const termIds = [...new Set(serviceTerms.map((t) => t.id))]
       const serviceLanguages = docArray(service.doc, 'languages')
       const mine = placements.filter((p) => p.service_id === service.id)
       const places = mine.length > 0 ? mine : [null]
@@ -386,7 +390,9 @@ export async function refreshSearch(db: Db, serviceIds: string[]) {
           ]
             .filter(Boolean)
             .join(' '),
-          term_ids: [...new Set(serviceTerms.map((t) => t.id))],
+          term_ids: termIds,
+          service_types: codesOf(termIds, SERVICE_TYPE),
+          populations: codesOf(termIds, POPULATION),
           languages: [...new Set(languages)],
           province,
           municipality: place?.municipality ?? service.jurisdiction_municipality,
@@ -417,9 +423,12 @@ export async function refreshSearch(db: Db, serviceIds: string[]) {
             text_fr: sql`setweight(to_tsvector('french', unaccent(${row.fr})), 'A') || to_tsvector('french', unaccent(${row.fr_body}))`,
             names: sql`lower(unaccent(${row.names}))`,
             term_ids: row.term_ids,
+            service_types: row.service_types,
+            populations: row.populations,
             languages: row.languages,
             province: row.province,
             municipality: row.municipality,
+            municipality_key: row.municipality ? sql`lower(unaccent(${row.municipality}))` : null,
             point: row.location_id_for_point
               ? sql`(select point from directory_location where id = ${row.location_id_for_point})`
               : sql`null`,

@@ -149,10 +149,19 @@ export interface DirectorySearchTable {
   text_fr: ColumnType<string, never, never>
   names: string
   term_ids: string[]
+  /** Codes of the Relais service types and populations among term_ids, in the same order. */
+  service_types: string[]
+  populations: string[]
   languages: string[]
   province: string | null
   municipality: string | null
+  /** The municipality lower-cased and unaccented, as the search compares it. */
+  municipality_key: string | null
   point: Geo
+  /** The point on the unit sphere, generated from `point`. */
+  unit_x: ColumnType<number | null, never, never>
+  unit_y: ColumnType<number | null, never, never>
+  unit_z: ColumnType<number | null, never, never>
   open_minutes: ColumnType<string, never, never>
   open_24_7: boolean
   referral_status: ReferralStatus | null
