@@ -44,6 +44,19 @@ export function createMailer(env: Env): Mailer {
   }
 }
 
+/**
+ * Sends one message and answers why it failed (the mail server's answer, at most 500 characters), or
+ * null when it was accepted: for callers that record the outcome rather than throw.
+ */
+export async function sendRecordingError(mailer: Mailer, mail: OutgoingMail): Promise<string | null> {
+  try {
+    await mailer.send(mail)
+    return null
+  } catch (caught) {
+    return (caught instanceof Error ? caught.message : String(caught)).slice(0, 500) || 'error'
+  }
+}
+
 /** The address people reach Relais at, without a trailing slash. */
 export function publicUrlOf(env: Env): string {
   if (env.RELAIS_PUBLIC_URL) return env.RELAIS_PUBLIC_URL.replace(/\/+$/, '')

@@ -20,7 +20,13 @@ import type { HsdsDoc } from '../directory/directory.tables.ts'
 import { AppError, conflict, invalidField, notFound } from '../http/errors.ts'
 import type { Translator } from '../http/i18n.ts'
 import { bundleForAnswer, loadProviderEntry, presentEntry } from './survey.entry.ts'
-import { composeSurveyMail, createMailer, type Mailer, publicUrlOf } from './survey.mail.ts'
+import {
+  composeSurveyMail,
+  createMailer,
+  type Mailer,
+  publicUrlOf,
+  sendRecordingError,
+} from './survey.mail.ts'
 import { presentCampaign, presentRecipient, presentResponse } from './survey.presenter.ts'
 import * as store from './survey.store.ts'
 
@@ -211,12 +217,7 @@ export function createSurveyService(deps: SurveyDeps) {
               ? (recipient.name_fr ?? recipient.name_en)
               : (recipient.name_en ?? recipient.name_fr)) ?? '',
         })
-        let error: string | null = null
-        try {
-          await mailer.send({ to: recipient.email, ...mail })
-        } catch (caught) {
-          error = (caught instanceof Error ? caught.message : String(caught)).slice(0, 500) || 'error'
-        }
+        const error = await sendRecordingError(mailer, { to: recipient.email, ...mail })
         await db.transaction().execute(async (trx) => {
           await trx
             .updateTable('survey_recipient')

@@ -18,7 +18,7 @@ import type { Secrets } from '../../crypto/secrets.ts'
 import type { Database } from '../../db/database.ts'
 import { AppError, conflict, invalidField, notFound } from '../../http/errors.ts'
 import type { Translator } from '../../http/i18n.ts'
-import { createMailer, type Mailer } from '../../survey/survey.mail.ts'
+import { createMailer, type Mailer, sendRecordingError } from '../../survey/survey.mail.ts'
 import { emailOf, languageOf } from '../../survey/survey.service.ts'
 import { ageOf, answerOf, openGroup } from '../cases.answers.ts'
 import type { Viewer } from '../cases.policy.ts'
@@ -251,12 +251,7 @@ export function createReferralService(deps: ReferralDeps) {
         sharedFields: referral.shared_fields,
       }
     })
-    let error: string | null = null
-    try {
-      await mailer.send({ to, ...mail })
-    } catch (caught) {
-      error = (caught instanceof Error ? caught.message : String(caught)).slice(0, 500) || 'error'
-    }
+    const error = await sendRecordingError(mailer, { to, ...mail })
     return database.db.transaction().execute(async (trx) => {
       const at = clock()
       await updateReferral(
@@ -304,12 +299,7 @@ export function createReferralService(deps: ReferralDeps) {
         }),
       }
     })
-    let error: string | null = null
-    try {
-      await mailer.send({ to, ...mail })
-    } catch (caught) {
-      error = (caught instanceof Error ? caught.message : String(caught)).slice(0, 500) || 'error'
-    }
+    const error = await sendRecordingError(mailer, { to, ...mail })
     return database.db.transaction().execute(async (trx) => {
       const at = clock()
       await updateReferral(
