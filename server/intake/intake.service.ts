@@ -4,7 +4,7 @@ import type { Secrets } from '../crypto/secrets.ts'
 import type { Database } from '../db/database.ts'
 import { CHANNEL, publish } from './events.ts'
 import { inboundBatcher, type RecordedMessages } from './inbound-batch.ts'
-import { type Db, findOutboundMessage, purgeSenderRates, updateDeliveryStatus } from './intake.store.ts'
+import { findOutboundMessage, purgeSenderRates, updateDeliveryStatus } from './intake.store.ts'
 import type {
   Channel,
   ContactKind,
@@ -121,7 +121,6 @@ export async function recordInboundEvent(
   const { database, secrets } = deps
   const provider: MessageProvider = event.provider
   const messages = event.messages.map((message) => {
-    const key = contactIndex(secrets, message.contact.kind, message.contact.address)
     const opened = newSignal(
       { channel: message.channel, contactId: null, language: deps.defaultLanguage, receivedAt: now },
       deps.policy,
@@ -131,10 +130,9 @@ export async function recordInboundEvent(
       provider,
       external_id: message.externalId,
       channel: message.channel,
-      sender_key: key,
       contact: {
         kind: message.contact.kind,
-        blind_index: key,
+        blind_index: contactIndex(secrets, message.contact.kind, message.contact.address),
         address_sealed: secrets.seal(message.contact.address),
         display_name_sealed: message.contact.displayName ? secrets.seal(message.contact.displayName) : null,
       },
@@ -147,31 +145,29 @@ export async function recordInboundEvent(
       new_signal_audit: { ...opened.auditRow, details: opened.entry.details },
     }
   })
-  const event_ = {
+  const rawEvent = {
     provider: event.provider,
     external_id: event.externalId,
     kind: event.kind,
     payload_sealed: secrets.seal(event.payload),
     received_at: now,
   }
-  const record = async (db: Db) => {
-    const { rows } = await sql<{ recorded: RecordedMessages }>`
-      select relais_record_inbound_messages(
-        ${JSON.stringify(event_)}::jsonb, ${JSON.stringify(messages)}::jsonb,
-        ${deps.senderPerMinute}::integer, ${CHANNEL}::text, ${event.statuses.length > 0}::boolean
-      ) as recorded`.execute(db)
-    return rows[0]!.recorded
-  }
   // Messages only (the usual delivery): written with whatever other deliveries arrive meanwhile.
   const recorded =
     event.statuses.length === 0
       ? await inboundBatcher(database).record({
-          event: event_,
+          event: rawEvent,
           messages,
           sender_per_minute: deps.senderPerMinute,
         })
       : await database.db.transaction().execute(async (trx) => {
-          const recorded = await record(trx)
+          // With delivery statuses too: the messages and the statuses in one transaction.
+          const { rows } = await sql<{ recorded: RecordedMessages }>`
+            select relais_record_inbound_messages(
+              ${JSON.stringify(rawEvent)}::jsonb, ${JSON.stringify(messages)}::jsonb,
+              ${deps.senderPerMinute}::integer, ${CHANNEL}::text, true
+            ) as recorded`.execute(trx)
+          const recorded = rows[0]!.recorded
           for (const report of event.statuses) {
             const message = await findOutboundMessage(trx, provider, report.externalId)
             // A status for a message not sent through Relais, or not recorded yet, stays in the event.

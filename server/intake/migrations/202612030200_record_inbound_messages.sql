@@ -3,14 +3,15 @@
 -- its audit event); this function only decides, under the contact's lock, which of them to write.
 --
 -- p_event:    { provider, external_id, kind, payload_sealed, received_at }
--- p_messages: [{ provider, external_id, channel, sender_key, contact: { kind, blind_index,
+-- p_messages: [{ provider, external_id, channel, contact: { kind, blind_index,
 --               address_sealed, display_name_sealed }, body_sealed, media, kind, provider_sent_at,
 --               received_at, new_signal: { id, channel, queue, language, fallback_at, received_at,
 --               enqueued_at, last_message_at }, new_signal_audit: { occurred_at, actor_id, actor_label,
 --               action, entity_type, entity_id, address, request_id, details } }]
 -- Returns { stored: [{ message_id, signal_id, seq, opened }], counted, throttled_until }: counted is
 -- how many new messages were counted against their sender; throttled_until the latest time a
--- throttled sender's window reopens (null when none was). Notifications as events.ts publishes them.
+-- throttled sender's window reopens (null when none was). A sender is counted by its contact's blind
+-- index. Notifications as events.ts publishes them.
 create function relais_record_inbound_messages(
   p_event jsonb,
   p_messages jsonb,
@@ -39,7 +40,7 @@ begin
       continue;
     end if;
     insert into intake_sender_rate as rate (key, window_started_at, count)
-    values (m ->> 'sender_key', v_now, 1)
+    values (m -> 'contact' ->> 'blind_index', v_now, 1)
     on conflict (key) do update set
       window_started_at = case when rate.window_started_at <= v_now - interval '1 minute'
                                then v_now else rate.window_started_at end,
