@@ -12,7 +12,7 @@ export const permissions = {
   console: { use: ['advocate', 'supervisor', 'directory_manager', 'analyst', 'admin'] },
   // The public directory needs no permission; these are the staff's.
   directory: {
-    read: ['advocate', 'supervisor', 'directory_manager', 'analyst', 'admin'],
+    read: ['advocate', 'supervisor', 'directory_manager', 'admin'],
     read_confidential: ['advocate', 'supervisor', 'directory_manager'],
     manage: ['directory_manager'],
     verify: ['directory_manager'],
@@ -38,6 +38,11 @@ export const permissions = {
   // Escalation protocols (versioned data per province or territory) are configured by an admin;
   // escalations themselves are case work (case.manage), reviewed under case.supervise.
   escalation: { configure: ['admin'] },
+  // Reporting: aggregate figures and the funder's report; de-identified extracts for the statistics
+  // agency are the analysts' alone. Analysts reach nothing personal: no signal, case or directory
+  // screen, only these.
+  report: { read: ['analyst', 'supervisor'] },
+  extract: { create: ['analyst'] },
 } as const satisfies Record<string, Record<string, readonly Role[]>>
 
 export type Entity = keyof typeof permissions
