@@ -80,7 +80,10 @@ export function monthsOf(period: PeriodRange): string[] {
     const key = `${year}-${pad(m)}`
     months.push(key)
     if (key >= last) return months
-    m === 12 ? ((year += 1), (m = 1)) : (m += 1)
+    if (m === 12) {
+      year += 1
+      m = 1
+    } else m += 1
   }
 }
 
