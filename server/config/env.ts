@@ -64,6 +64,11 @@ const envSchema = z.object({
     )
     .optional(),
   RELAIS_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** The hotline's own time zone: a report's days, months and fiscal years begin at its midnight. */
+  RELAIS_TIME_ZONE: z
+    .string()
+    .refine(isTimeZone, 'must be an IANA time zone such as America/Toronto')
+    .default('America/Toronto'),
   RELAIS_VERIFY_ORGANIZATION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   RELAIS_VERIFY_SERVICE_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   RELAIS_VERIFY_LOCATION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
@@ -189,4 +194,13 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     if (problems.length > 0) throw new EnvError(problems)
   }
   return { ...env, dataDir: path.resolve(env.RELAIS_DATA_DIR) }
+}
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value })
+    return true
+  } catch {
+    return false
+  }
 }
