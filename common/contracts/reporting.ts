@@ -314,3 +314,48 @@ export const reportQuery = z.strictObject({
   indicators: z.string().max(2_000).optional(),
   lang: z.enum(['en', 'fr']).optional(),
 })
+
+const periodRange = z.object({
+  kind: z.enum(periodKinds),
+  label: z.string(),
+  from: z.string(),
+  to: z.string(),
+})
+
+/** The report as the API returns it (`PresentedReport`). */
+export const presentedReportSchema = z.object({
+  lang: z.enum(['en', 'fr']),
+  title: z.string(),
+  periodLabel: z.string(),
+  previousLabel: z.string(),
+  period: periodRange,
+  previous: periodRange,
+  timeZone: z.string(),
+  definitionsVersion: z.string(),
+  fingerprint: z.string(),
+  generatedAt: z.string(),
+  sections: z.array(
+    z.object({
+      id: z.enum(reportSections),
+      title: z.string(),
+      indicators: z.array(
+        z.object({
+          id: z.enum(indicatorIds as [IndicatorId, ...IndicatorId[]]),
+          title: z.string(),
+          definition: z.string(),
+          unit: z.enum(['count', 'share', 'seconds']),
+          chart: z.enum(['none', 'bars', 'time_series', 'province_bars']),
+          dimensions: z.array(z.object({ id: z.enum(dimensions), label: z.string() })),
+          rows: z.array(
+            z.object({
+              key: z.array(z.string()),
+              labels: z.array(z.string()),
+              value: z.number().nullable(),
+              previous: z.number().nullable(),
+            }),
+          ),
+        }),
+      ),
+    }),
+  ),
+}) satisfies z.ZodType<PresentedReport>

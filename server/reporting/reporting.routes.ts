@@ -1,0 +1,45 @@
+import type { z } from 'zod'
+import { apiErrorSchema } from '../../common/contracts/errors.ts'
+import { presentedReportSchema, reportQuery } from '../../common/contracts/reporting.ts'
+import type { AppDeps, ZodApp } from '../http/app.ts'
+import { invalidField } from '../http/errors.ts'
+import { presentReport } from './report.presenter.ts'
+import { reportArguments } from './report.request.ts'
+import { computeReport } from './report.service.ts'
+
+const errors = { 400: apiErrorSchema, 401: apiErrorSchema, 403: apiErrorSchema }
+
+/** The reports area: every indicator for a period, in the reader's language. */
+export function registerReportingRoutes(app: ZodApp, deps: AppDeps) {
+  const argumentsOf = (query: z.infer<typeof reportQuery>) => {
+    const checked = reportArguments(query)
+    if (!checked.ok) {
+      const { field, code, value } = checked.problem
+      throw invalidField(`query.${field}`, code, value === undefined ? undefined : { value })
+    }
+    return checked.value
+  }
+  const langOf = (lang: 'en' | 'fr' | undefined, locale: string) => lang ?? (locale === 'fr' ? 'fr' : 'en')
+
+  app.get(
+    '/api/reports',
+    {
+      config: { access: { kind: 'staff', permission: 'report.read' } },
+      schema: {
+        tags: ['reporting'],
+        summary: 'Every indicator for a period beside the previous one, with labels and definitions',
+        querystring: reportQuery,
+        response: { 200: presentedReportSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const { period, indicators } = argumentsOf(request.query)
+      const report = await computeReport(deps.database, {
+        period,
+        indicators,
+        timeZone: deps.env.RELAIS_TIME_ZONE,
+      })
+      return presentReport(report, langOf(request.query.lang, request.locale), deps.translator)
+    },
+  )
+}
