@@ -25,6 +25,9 @@ beforeAll(async () => {
 })
 afterAll(() => t.close())
 
+/** What i18next gives back for a missing key: the key itself (`wrapUp.classes.other`). */
+const untranslated = /^[\w-]+(?::[\w-]+)?(?:\.[\w-]+)+$/
+
 const get = (role: Role | null, url: string) =>
   t.app.inject({ method: 'GET', url, headers: role ? sessions[role]!.headers : {} })
 
