@@ -315,6 +315,11 @@ export const reportQuery = z.strictObject({
   lang: z.enum(['en', 'fr']).optional(),
 })
 
+export const publicStatisticsQuery = z.strictObject({
+  period: z.string().trim().min(1).max(40),
+  lang: z.enum(['en', 'fr']).optional(),
+})
+
 const periodRange = z.object({
   kind: z.enum(periodKinds),
   label: z.string(),
@@ -359,3 +364,37 @@ export const presentedReportSchema = z.object({
     }),
   ),
 }) satisfies z.ZodType<PresentedReport>
+
+const publishedFigure = z.union([z.number(), z.literal('x')])
+
+/** Public trend statistics as the API returns them: the publishable indicators, protected. */
+export const publicStatisticsSchema = presentedReportSchema.omit({ sections: true }).extend({
+  threshold: z.number(),
+  rounding: z.enum(['none', 'base5']),
+  sections: z.array(
+    z.object({
+      id: z.enum(reportSections),
+      title: z.string(),
+      indicators: z.array(
+        z.object({
+          id: z.enum(indicatorIds as [IndicatorId, ...IndicatorId[]]),
+          title: z.string(),
+          definition: z.string(),
+          unit: z.enum(['count', 'share', 'seconds']),
+          chart: z.enum(['none', 'bars', 'time_series', 'province_bars']),
+          dimensions: z.array(z.object({ id: z.enum(dimensions), label: z.string() })),
+          rows: z.array(
+            z.object({
+              key: z.array(z.string()),
+              labels: z.array(z.string()),
+              value: publishedFigure,
+              previous: publishedFigure,
+            }),
+          ),
+          total: z.object({ value: publishedFigure, previous: publishedFigure }),
+        }),
+      ),
+    }),
+  ),
+})
+export type PublicStatistics = z.infer<typeof publicStatisticsSchema>

@@ -69,6 +69,9 @@ const envSchema = z.object({
     .string()
     .refine(isTimeZone, 'must be an IANA time zone such as America/Toronto')
     .default('America/Toronto'),
+  /** Public statistics: the smallest count published (smaller ones are withheld as x). */
+  RELAIS_PUBLIC_THRESHOLD: z.coerce.number().int().min(2).max(100).default(3),
+  RELAIS_PUBLIC_ROUNDING: z.enum(['none', 'base5']).default('none'),
   RELAIS_VERIFY_ORGANIZATION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   RELAIS_VERIFY_SERVICE_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   RELAIS_VERIFY_LOCATION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { PresentedReport } from '../../common/contracts/reporting.ts'
+import type { PresentedReport, PublicStatistics } from '../../common/contracts/reporting.ts'
 import { permissionsOf, type Role } from '../../common/permissions.ts'
 import { buildTestApp, type TestApp } from '../../test/support/app.ts'
 import { buildStaff, type SessionFixture, sessionFor } from '../../test/support/factories.ts'
@@ -21,6 +21,12 @@ beforeAll(async () => {
       channel: 'voice',
       receivedAt: new Date(at),
     })
+  }
+  // In 2022-23: ten text messages and two chats.
+  for (let day = 1; day <= 12; day++) {
+    const receivedAt = new Date(`2022-06-${String(day).padStart(2, '0')}T15:00:00Z`)
+    const channel = day <= 10 ? 'sms' : 'web_chat'
+    await buildSignal(t.database, { advocateId: null, status: 'ended', channel, receivedAt })
   }
 })
 afterAll(() => t.close())
@@ -64,9 +70,9 @@ describe('GET /api/reports', () => {
     // Every label was found: none is left as a translation key.
     for (const section of report.sections) {
       for (const indicator of section.indicators) {
-        expect(indicator.title, indicator.id).not.toMatch(/^reports:|indicators\./)
+        expect(indicator.title, indicator.id).not.toMatch(untranslated)
         for (const row of indicator.rows)
-          for (const label of row.labels) expect(label, indicator.id).not.toMatch(/:/)
+          for (const label of row.labels) expect(label, indicator.id).not.toMatch(untranslated)
       }
     }
   })
@@ -126,5 +132,49 @@ describe('what an analyst reaches', () => {
       expect((await get('analyst', url)).statusCode, url).toBe(403)
     }
     expect(permissionsOf('advocate')).not.toContain('extract.create')
+  })
+})
+
+describe('GET /api/public/statistics', () => {
+  const published = async (url: string) => {
+    const response = await get(null, url)
+    expect(response.statusCode, response.body).toBe(200)
+    return response.json() as PublicStatistics
+  }
+  const indicator = (statistics: PublicStatistics, id: string) =>
+    statistics.sections.flatMap((section) => section.indicators).find((candidate) => candidate.id === id)!
+
+  it('publishes a fiscal year to anyone, small counts withheld as x and a complement so none can be worked out', async () => {
+    const statistics = await published('/api/public/statistics?period=2022-23&lang=fr')
+    expect(statistics).toMatchObject({ lang: 'fr', threshold: 3, rounding: 'none' })
+    const byChannel = indicator(statistics, 'signals.by_channel')
+    const figure = (channel: string) => byChannel.rows.find((row) => row.key[0] === channel)!.value
+    expect(figure('web_chat')).toBe('x')
+    expect(figure('voice')).toBe(0)
+    // Two chats withheld alone beside a total of 12 would be 12 - 10: the ten texts or the total go too.
+    expect(figure('sms') === 'x' || byChannel.total.value === 'x').toBe(true)
+    for (const section of statistics.sections) {
+      for (const published of section.indicators) {
+        for (const row of [...published.rows, published.total]) {
+          for (const value of [row.value, row.previous]) {
+            if (typeof value === 'number') expect(value === 0 || value >= 3, published.id).toBe(true)
+          }
+        }
+      }
+    }
+    // Figures that are not counts of contacts or people (waits, shares) are not published.
+    const ids = statistics.sections.flatMap((section) => section.indicators.map((published) => published.id))
+    expect(ids).toContain('victims.by_province')
+    expect(ids).not.toContain('service.wait_average')
+    expect(ids).not.toContain('coverage.providers_share')
+  })
+
+  it('publishes whole fiscal years only, and says so in the reader’s language', async () => {
+    for (const period of ['2022-23-Q1', '2022-06', '2022-06-01..2022-06-30']) {
+      const response = await get(null, `/api/public/statistics?period=${period}&lang=fr`)
+      expect(response.statusCode, period).toBe(400)
+      expect(response.json().fields[0]).toMatchObject({ path: 'query.period', code: 'period_not_public' })
+      expect(response.json().fields[0].message).toMatch(/exercices complets/)
+    }
   })
 })

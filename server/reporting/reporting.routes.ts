@@ -1,8 +1,14 @@
 import type { z } from 'zod'
 import { apiErrorSchema } from '../../common/contracts/errors.ts'
-import { presentedReportSchema, reportQuery } from '../../common/contracts/reporting.ts'
+import {
+  presentedReportSchema,
+  publicStatisticsQuery,
+  publicStatisticsSchema,
+  reportQuery,
+} from '../../common/contracts/reporting.ts'
 import type { AppDeps, ZodApp } from '../http/app.ts'
 import { invalidField } from '../http/errors.ts'
+import { publicIndicatorIds, publishStatistics } from './public-statistics.ts'
 import { presentReport } from './report.presenter.ts'
 import { reportArguments } from './report.request.ts'
 import { computeReport } from './report.service.ts'
@@ -40,6 +46,35 @@ export function registerReportingRoutes(app: ZodApp, deps: AppDeps) {
         timeZone: deps.env.RELAIS_TIME_ZONE,
       })
       return presentReport(report, langOf(request.query.lang, request.locale), deps.translator)
+    },
+  )
+
+  app.get(
+    '/api/public/statistics',
+    {
+      config: { access: { kind: 'public' } },
+      schema: {
+        tags: ['reporting'],
+        summary:
+          'Public trend statistics for a fiscal year: small counts withheld (x) with complementary suppression, optionally rounded to base 5',
+        querystring: publicStatisticsQuery,
+        response: { 200: publicStatisticsSchema, 400: apiErrorSchema },
+      },
+    },
+    async (request) => {
+      const { period } = argumentsOf({ period: request.query.period })
+      if (period.kind !== 'fiscal_year') throw invalidField('query.period', 'period_not_public')
+      const report = await computeReport(deps.database, {
+        period,
+        indicators: publicIndicatorIds,
+        timeZone: deps.env.RELAIS_TIME_ZONE,
+      })
+      const presented = presentReport(report, langOf(request.query.lang, request.locale), deps.translator)
+      const options = {
+        threshold: deps.env.RELAIS_PUBLIC_THRESHOLD,
+        rounding: deps.env.RELAIS_PUBLIC_ROUNDING,
+      }
+      return publishStatistics(presented, options, deps.secrets)
     },
   )
 }
