@@ -1,6 +1,7 @@
 // Installs the Debian packages the tests need when the machine lacks them: a PostgreSQL server with
-// PostGIS (the throwaway test cluster) and Chromium (browser tests). Idempotent: on a machine that
-// has them it only looks.
+// PostGIS (the throwaway test cluster), Chromium (browser tests), the DejaVu fonts the PDF reports
+// are set in and poppler's tools that read those PDFs back. Idempotent: on a machine that has them
+// it only looks.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
 import path from 'node:path'
@@ -16,6 +17,11 @@ function serverVersions() {
 
 const hasPostgis = (version) => existsSync(`/usr/share/postgresql/${version}/extension/postgis.control`)
 export const chromiumPath = process.env.RELAIS_CHROMIUM ?? '/usr/bin/chromium'
+/** A file each further package installs, by package. */
+const packageFiles = {
+  'fonts-dejavu-core': '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
+  'poppler-utils': '/usr/bin/pdftotext',
+}
 
 /** What is missing, as Debian package names (empty when all is there). */
 export function missingPackages() {
@@ -24,6 +30,7 @@ export function missingPackages() {
   if (!version) missing.push('postgresql')
   if (!version || !hasPostgis(version)) missing.push(`postgresql-${version ?? '15'}-postgis-3`)
   if (!existsSync(chromiumPath)) missing.push('chromium')
+  for (const [name, file] of Object.entries(packageFiles)) if (!existsSync(file)) missing.push(name)
   return missing
 }
 
