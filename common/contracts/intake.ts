@@ -3,6 +3,8 @@
  * as staff and visitors see them. Shared by the server and the web apps.
  */
 
+import { type ProvinceCode, provinceCodes } from '../geography.ts'
+
 export const channels = ['sms', 'whatsapp', 'web_chat', 'web_form', 'email', 'voice'] as const
 export type Channel = (typeof channels)[number]
 export const presenceStates = ['available', 'busy', 'wrap_up', 'away'] as const
@@ -11,6 +13,29 @@ export type SignalStatus = 'queued' | 'offered' | 'active' | 'wrap_up' | 'ended'
 /** `note`: an advocate's internal note (a transfer note), never sent to the person. */
 export type MessageDirection = 'in' | 'out' | 'note'
 export type ChannelGroup = 'voice' | 'messaging' | 'email' | 'form'
+
+/**
+ * Who reached the line, as the advocate records it at wrap-up when the person said: a victim (still in
+ * the situation), a survivor (has left it), a concerned person (family, a friend, someone of the
+ * community), a professional (a service provider, police, ...); or unknown, or declined to say.
+ */
+export const callerTypes = [
+  'victim',
+  'survivor',
+  'concerned_other',
+  'professional',
+  'unknown',
+  'declined',
+] as const
+export type CallerType = (typeof callerTypes)[number]
+
+/** Where the person is, recorded at wrap-up: a province or territory (ISO 3166-2:CA), unknown or declined. */
+export type SignalProvince = ProvinceCode | 'unknown' | 'declined'
+export const signalProvinces: readonly [SignalProvince, ...SignalProvince[]] = [
+  'unknown',
+  'declined',
+  ...provinceCodes,
+]
 
 /** Where a conversation stands, as the visitor is told. */
 export type VisitorState = 'waiting' | 'connected' | 'ended'

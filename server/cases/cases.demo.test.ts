@@ -17,6 +17,7 @@ import { demoEmail } from '../identity/identity.demo.ts'
 import { identityModule } from '../identity/identity.module.ts'
 import { createIdentityService, type Principal } from '../identity/identity.service.ts'
 import { intakeModule } from '../intake/intake.module.ts'
+import { type Classification, classifications } from '../intake/intake.tables.ts'
 import { caseDemoDesign, planCaseDemo, referableServices, scenarioAgencies, scenarios } from './cases.demo.ts'
 import { casesModule } from './cases.module.ts'
 import { createCasesService } from './cases.service.ts'
@@ -173,6 +174,75 @@ describe('demo cases', () => {
       await count(`select cs.case_id from case_signal cs join intake_signal s on s.id = cs.signal_id
         where s.contact_id is not null group by cs.case_id, s.contact_id having count(*) > 1`),
     ).toBeGreaterThan(5)
+  })
+
+  it('records at wrap-up where the person is and who reached out, in plausible proportions, never required', async () => {
+    const tally = async (column: 'province' | 'caller_type', classification: Classification | null) => {
+      const rows = await yearSignals()
+        .select([column, (eb) => eb.fn.countAll<number>().as('n')])
+        .where('classification', classification === null ? 'is' : '=', classification)
+        .groupBy(column)
+        .execute()
+      return new Map(rows.map((row) => [row[column] as string | null, Number(row.n)]))
+    }
+    const share = (counts: Map<string | null, number>, ...keys: (string | null)[]) =>
+      keys.reduce((sum, key) => sum + (counts.get(key) ?? 0), 0) /
+      [...counts.values()].reduce((sum, n) => sum + n, 0)
+    // Nobody answered an abandoned signal: nothing is recorded.
+    expect([...(await tally('province', null)).entries()]).toEqual([[null, caseDemoDesign.abandoned]])
+    expect([...(await tally('caller_type', null)).entries()]).toEqual([[null, caseDemoDesign.abandoned]])
+
+    // Provinces: mostly given, the rest unknown, declined or not recorded; Ontario the most, then Quebec.
+    const provinces = new Map<string | null, number>()
+    for (const classification of classifications)
+      for (const [code, n] of await tally('province', classification))
+        provinces.set(code, (provinces.get(code) ?? 0) + n)
+    const codes = [...provinces.keys()].filter((code) => code && code.length === 2)
+    expect(share(provinces, ...codes)).toBeGreaterThan(0.6)
+    expect(share(provinces, ...codes)).toBeLessThan(0.9)
+    for (const missing of ['unknown', 'declined', null]) expect(provinces.get(missing)).toBeGreaterThan(10)
+    const byCount = codes.sort((a, b) => provinces.get(b)! - provinces.get(a)!)
+    expect(byCount.slice(0, 2)).toEqual(['ON', 'QC'])
+    expect(provinces.get('ON')! / codes.reduce((sum, code) => sum + provinces.get(code)!, 0)).toBeGreaterThan(
+      0.3,
+    )
+    expect(codes.length).toBeGreaterThan(8)
+    // A case's signals carry the province as the case records it.
+    expect(
+      await count(`select 1 from case_signal cs join intake_signal s on s.id = cs.signal_id
+        join case_file c on c.id = cs.case_id
+        where s.province is distinct from (case c.province_answer when 'given' then c.province
+          when 'not_asked' then null else c.province_answer end)`),
+    ).toBe(0)
+
+    // Caller types: about trafficking mostly the person, a survivor or someone close, some
+    // professionals, about one in ten unknown; questions mostly from professionals.
+    const trafficking = await tally('caller_type', 'trafficking')
+    expect(share(trafficking, 'victim', 'survivor', 'concerned_other')).toBeGreaterThan(0.7)
+    expect(share(trafficking, 'professional')).toBeGreaterThan(0.04)
+    expect(share(trafficking, 'professional')).toBeLessThan(0.2)
+    expect(share(trafficking, 'unknown')).toBeGreaterThan(0.03)
+    expect(share(trafficking, 'unknown')).toBeLessThan(0.16)
+    const questions = await tally('caller_type', 'information_request')
+    const mostAsking = [...questions.entries()].sort((a, b) => b[1] - a[1])[0]?.[0]
+    expect(mostAsking).toBe('professional')
+    for (const classification of classifications.filter((c) => c !== 'trafficking')) {
+      const mix = await tally('caller_type', classification)
+      expect(mix.size).toBeGreaterThanOrEqual(6)
+      expect(share(mix, null)).toBeLessThan(0.2)
+    }
+    // The first signal of a case someone else reached the line about names them as the caller, unless
+    // the line dropped before they said.
+    const firstCallers = await sql<{ role: string; caller_type: string | null }>`
+      select p.role, first.caller_type from case_person p cross join lateral (
+        select s.caller_type from case_signal cs join intake_signal s on s.id = cs.signal_id
+        where cs.case_id = p.case_id order by s.received_at limit 1) first
+      where p.role in ('concerned_other', 'professional')`.execute(database.db)
+    expect(firstCallers.rows.length).toBeGreaterThan(20)
+    for (const row of firstCallers.rows) expect([row.role, 'unknown']).toContain(row.caller_type)
+    expect(firstCallers.rows.filter((row) => row.caller_type === row.role).length).toBeGreaterThan(
+      firstCallers.rows.length * 0.8,
+    )
   })
 
   it('places cases in the demo directory’s municipalities', async () => {

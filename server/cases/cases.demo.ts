@@ -26,14 +26,21 @@ import type {
 import { appendAuditEvent } from '../audit/audit.store.ts'
 import type { Secrets } from '../crypto/secrets.ts'
 import type { DB } from '../db/schema.ts'
-import type { DemoContext, Random } from '../demo/demo.ts'
+import { choose, type DemoContext, type Random } from '../demo/demo.ts'
 import { provinceShares } from '../directory/demo/generate.ts'
 import { type Municipality, municipalities } from '../directory/demo/municipalities.ts'
 import { findResponsibleAgencies } from '../directory/directory.search.ts'
 import { serviceTypeTermId } from '../directory/taxonomies.ts'
 import { demoEmail } from '../identity/identity.demo.ts'
+import { demoWrapUpFacts } from '../intake/intake.demo.ts'
 import { contactIndex } from '../intake/intake.service.ts'
-import type { Channel, Classification, ContactKind } from '../intake/intake.tables.ts'
+import type {
+  CallerType,
+  Channel,
+  Classification,
+  ContactKind,
+  SignalProvince,
+} from '../intake/intake.tables.ts'
 import { queueName } from '../intake/signals.ts'
 import { ageColumns, answerColumns } from './cases.answers.ts'
 import { nationalBounds, protocolInForce, type StoredProtocol } from './protocols/catalogue.ts'
@@ -43,12 +50,12 @@ import { type EvaluatedPerson, evaluateChildProtection, evaluateEscalations } fr
 
 /**
  * The cases module's share of the demo: a year of the line's history before today's (which the
- * intake demo writes). Signals on every channel in the hotline's proportions, classified at wrap-up;
- * a case for each trafficking-related conversation, some gathering a call back or a second caller;
- * what the people chose to share, needs referred to services of the demo directory with their
- * outcomes, sealed notes; and a few escalations under the shipped protocols (child-protection reports
- * in Ontario and Quebec, a tip with consent, an emergency dispatch) to the agencies the demo
- * directory holds for the place.
+ * intake demo writes). Signals on every channel in the hotline's proportions, classified at wrap-up
+ * with the person's province and who reached out when they said; a case for each trafficking-related
+ * conversation, some gathering a call back or a second caller; what the people chose to share, needs
+ * referred to services of the demo directory with their outcomes, sealed notes; and a few escalations
+ * under the shipped protocols (child-protection reports in Ontario and Quebec, a tip with consent, an
+ * emergency dispatch) to the agencies the demo directory holds for the place.
  *
  * Two steps: `planCaseDemo` decides every row, ids included, from the seeded generator alone (so a
  * seed always gives the same plan), then `writeCaseDemo` seals what is personal and writes the rows
@@ -424,17 +431,6 @@ const features = {
 // ---------------------------------------------------------------------------------------------------
 // Choices
 
-/** One of the weights' keys, drawn in proportion to its weight. */
-function choose<K extends string>(random: Random, weights: Partial<Record<K, number>>): K {
-  const entries = Object.entries(weights) as [K, number][]
-  let roll = random.next() * entries.reduce((sum, [, weight]) => sum + weight, 0)
-  for (const [value, weight] of entries) {
-    roll -= weight
-    if (roll < 0) return value
-  }
-  return entries[entries.length - 1]![0]
-}
-
 /** An item of a list, drawn in proportion to its weight. */
 function chooseWeighted<T>(random: Random, items: readonly T[], weight: (item: T) => number): T {
   let roll = random.next() * items.reduce((sum, item) => sum + weight(item), 0)
@@ -731,14 +727,48 @@ export function planCaseDemo(input: CaseDemoInput): CaseDemoPlan {
   const opened = caseSeeds
     .map((seed) => ({ seed, own: signalsOf.get(seed.index)! }))
     .sort((a, b) => a.own[0]!.receivedAt.getTime() - b.own[0]!.receivedAt.getTime())
-  for (const { seed, own } of opened)
-    planCase(plan, input, {
+  const told = opened.map(({ seed, own }) => ({
+    own,
+    ...planCase(plan, input, {
       scenarioIndex: seed.scenario ? seed.index : null,
       place: seed.place,
       language: seed.language,
       signals: own.map((signal) => ({ id: signal.id, ...times.get(signal.id)! })),
-    })
+    }),
+  }))
+  recordWrapUpFacts(plan, random, told, others)
   return plan
+}
+
+/** Someone other than the first caller reaching the line about a case's situation. */
+const anotherCaller: Partial<Record<CallerType, number>> = { concerned_other: 4, professional: 2, unknown: 4 }
+
+/**
+ * What the advocates recorded at each wrap-up of where the person is and who reached out, drawn after
+ * everything else so the rest of the plan draws the same numbers. A case's signals carry the province
+ * as its case records it; its first signal the caller the case holds, a call back the same person
+ * again, another of its signals someone else (unless the line dropped before they said). Signals
+ * outside cases draw both by their classification.
+ */
+function recordWrapUpFacts(
+  plan: CaseDemoPlan,
+  random: Random,
+  cases: { own: SignalPlan[]; province: SignalProvince | null; callerType: CallerType }[],
+  others: SignalPlan[],
+) {
+  const rowOf = new Map(plan.signals.map((row) => [row.id as string, row]))
+  for (const { own, province, callerType } of cases)
+    own.forEach((signal, position) => {
+      const caller = position === 0 || signal.callback ? callerType : choose(random, anotherCaller)
+      // Now and then the line drops before the person says who they are.
+      Object.assign(rowOf.get(signal.id)!, {
+        province,
+        caller_type: random.next() < 0.05 ? 'unknown' : caller,
+      })
+    })
+  for (const signal of others)
+    if (signal.classification)
+      Object.assign(rowOf.get(signal.id)!, demoWrapUpFacts(random, signal.classification, signal.province))
 }
 
 /**
@@ -909,8 +939,15 @@ interface PlannedPerson {
   age: Answer<Age>
 }
 
-/** Adds one case and everything it holds to the plan. */
-function planCase(plan: CaseDemoPlan, input: CaseDemoInput, seed: CaseSeed) {
+/**
+ * Adds one case and everything it holds to the plan; returns what its first signal's wrap-up recorded:
+ * the province as the case holds it, and who reached out.
+ */
+function planCase(
+  plan: CaseDemoPlan,
+  input: CaseDemoInput,
+  seed: CaseSeed,
+): { province: SignalProvince | null; callerType: CallerType } {
   const { random, now, staff } = input
   const scenario = seed.scenarioIndex !== null ? scenarios[seed.scenarioIndex]! : null
   const { place, language } = seed
@@ -1232,6 +1269,15 @@ function planCase(plan: CaseDemoPlan, input: CaseDemoInput, seed: CaseSeed) {
         first_at: escalation.reviewedAt,
         last_worked_at: escalation.reviewedAt,
       })
+  }
+  return {
+    province:
+      provinceAnswer.state === 'given'
+        ? provinceAnswer.value
+        : provinceAnswer.state === 'not_asked'
+          ? null
+          : provinceAnswer.state,
+    callerType: caller && caller !== 'self' ? caller : subjectRole,
   }
 }
 

@@ -22,6 +22,17 @@ export function seededRandom(seed: number) {
 }
 export type Random = ReturnType<typeof seededRandom>
 
+/** One of the weights' keys, drawn in proportion to its weight. */
+export function choose<K extends string>(random: Random, weights: Partial<Record<K, number>>): K {
+  const entries = Object.entries(weights) as [K, number][]
+  let roll = random.next() * entries.reduce((sum, [, weight]) => sum + weight, 0)
+  for (const [value, weight] of entries) {
+    roll -= weight
+    if (roll < 0) return value
+  }
+  return entries[entries.length - 1]![0]
+}
+
 export interface DemoContext {
   database: Database
   secrets: Secrets

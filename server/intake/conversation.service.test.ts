@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto'
+import { sql } from 'kysely'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { callerTypes, signalProvinces } from '../../common/contracts/intake.ts'
 import { engines } from '../../test/support/database.ts'
 import { createSecrets } from '../crypto/secrets.ts'
 import type { Database } from '../db/database.ts'
@@ -201,5 +203,62 @@ describe.each(engines)('conversations on $engine', ({ open }) => {
       note: 'Gave the directory',
     })
     expect(await row(id)).toMatchObject({ status: 'ended', classification: 'information_request' })
+  })
+
+  it('wrap-up records the province and caller type when given, and names the codes in its audit event', async () => {
+    const classified = async (id: string) =>
+      database.db
+        .selectFrom('audit_event')
+        .select(['actor_id', 'details'])
+        .where('action', '=', 'intake.signal.classified')
+        .where('entity_id', '=', id)
+        .execute()
+    const told = await answered()
+    await endConversation({ database, secrets }, { ...system, actorId: told.me }, told.id)
+    await completeWrapUp({ database, secrets }, { ...system, actorId: told.me }, told.id, {
+      classification: 'trafficking',
+      note: 'Lives with the employer',
+      province: 'MB',
+      callerType: 'concerned_other',
+    })
+    expect(await row(told.id)).toMatchObject({
+      status: 'ended',
+      classification: 'trafficking',
+      province: 'MB',
+      caller_type: 'concerned_other',
+    })
+    expect(await classified(told.id)).toEqual([
+      {
+        actor_id: told.me,
+        details: { classification: 'trafficking', province: 'MB', callerType: 'concerned_other' },
+      },
+    ])
+    // Never required: without them, nothing is recorded, and the audit event says so.
+    const silent = await answered()
+    await endConversation({ database, secrets }, { ...system, actorId: silent.me }, silent.id)
+    await completeWrapUp({ database, secrets }, { ...system, actorId: silent.me }, silent.id, {
+      classification: 'other',
+      note: null,
+    })
+    expect(await row(silent.id)).toMatchObject({ status: 'ended', province: null, caller_type: null })
+    expect((await classified(silent.id))[0]?.details).toEqual({
+      classification: 'other',
+      province: null,
+      callerType: null,
+    })
+  })
+
+  it('the table holds every province and caller type of the lists, and refuses any other', async () => {
+    const id = await signal()
+    const write = (column: 'province' | 'caller_type', value: string | null) =>
+      sql`update intake_signal set ${sql.ref(column)} = ${value} where id = ${id}`.execute(database.db)
+    for (const province of signalProvinces) await write('province', province)
+    for (const callerType of callerTypes) await write('caller_type', callerType)
+    await expect(write('province', 'CA-QC')).rejects.toThrow(/check/i)
+    await expect(write('caller_type', 'witness')).rejects.toThrow(/check/i)
+    expect(await row(id)).toMatchObject({ province: signalProvinces.at(-1), caller_type: callerTypes.at(-1) })
+    await write('province', null)
+    await write('caller_type', null)
+    expect(await row(id)).toMatchObject({ province: null, caller_type: null })
   })
 })

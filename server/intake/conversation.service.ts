@@ -7,7 +7,7 @@ import type { Database } from '../db/database.ts'
 import { AppError, invalidField, notFound } from '../http/errors.ts'
 import { publish } from './events.ts'
 import type { Db } from './intake.store.ts'
-import type { Channel, Classification, PresenceState } from './intake.tables.ts'
+import type { CallerType, Channel, Classification, PresenceState, SignalProvince } from './intake.tables.ts'
 import { requeueOffered } from './routing.ts'
 import { appendMessage, queueName } from './signals.ts'
 
@@ -233,14 +233,28 @@ export async function endConversation(
   })
 }
 
-/** Completes wrap-up: without a classification the signal stays in wrap-up. */
+/** What the advocate records at wrap-up: the classification, and what the person said, if anything. */
+export interface WrapUp {
+  classification: Classification
+  note: string | null
+  /** Where the person is, and who they are to the situation: never required, null when not recorded. */
+  province?: SignalProvince | null
+  callerType?: CallerType | null
+}
+
+/**
+ * Completes wrap-up: without a classification the signal stays in wrap-up. The audit event names the
+ * codes recorded, nothing the person said.
+ */
 export async function completeWrapUp(
   deps: Core,
   audit: AuditContext & { actorId: string },
   signalId: string,
-  wrapUp: { classification: Classification; note: string | null },
+  wrapUp: WrapUp,
   now = new Date(),
 ): Promise<void> {
+  const province = wrapUp.province ?? null
+  const callerType = wrapUp.callerType ?? null
   await deps.database.db.transaction().execute(async (trx) => {
     await lockOwnSignal(trx, signalId, audit.actorId, ['wrap_up'])
     if (wrapUp.note)
@@ -253,14 +267,20 @@ export async function completeWrapUp(
       })
     await trx
       .updateTable('intake_signal')
-      .set({ status: 'ended', classification: wrapUp.classification, wrap_up_ended_at: now })
+      .set({
+        status: 'ended',
+        classification: wrapUp.classification,
+        province,
+        caller_type: callerType,
+        wrap_up_ended_at: now,
+      })
       .where('id', '=', signalId)
       .execute()
     await appendAuditEvent(trx, audit, {
       action: 'intake.signal.classified',
       entityType: 'intake_signal',
       entityId: signalId,
-      details: { classification: wrapUp.classification },
+      details: { classification: wrapUp.classification, province, callerType },
     })
     await publish(trx, { type: 'signal.changed', signalId })
   })

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { provinceCode } from '../../common/geography.ts'
 import { createPGliteDatabase } from '../../test/support/database.ts'
 import { createSecrets } from '../crypto/secrets.ts'
 import type { Database } from '../db/database.ts'
@@ -39,6 +40,22 @@ describe('demo contact centre', () => {
       .select('body_sealed')
       .executeTakeFirstOrThrow()
     expect(message.body_sealed).not.toMatch(/passport|passeport|nièce|niece|services|friend/)
+    // Wrap-ups recorded where the person was and who reached out, when they said; nothing otherwise.
+    const signals = await database.db
+      .selectFrom('intake_signal')
+      .select(['status', 'language', 'province', 'caller_type'])
+      .execute()
+    const wrapped = signals.filter((signal) => signal.status === 'ended')
+    const unanswered = signals.filter((signal) => signal.status !== 'ended')
+    expect(unanswered.length).toBeGreaterThanOrEqual(2)
+    expect(unanswered.every((signal) => signal.province === null && signal.caller_type === null)).toBe(true)
+    const located = wrapped.filter((signal) => signal.province && provinceCode(signal.province))
+    expect(located.length).toBeGreaterThan(wrapped.length / 2)
+    expect(located.length).toBeLessThan(wrapped.length)
+    for (const signal of located.filter((s) => s.language === 'fr'))
+      expect(['QC', 'NB', 'ON']).toContain(signal.province)
+    expect(wrapped.filter((signal) => signal.caller_type !== null).length).toBeGreaterThan(wrapped.length / 2)
+    expect(new Set(wrapped.map((signal) => signal.caller_type)).size).toBeGreaterThanOrEqual(3)
     await seedDemo([intakeModule], context)
     expect(
       await database.db

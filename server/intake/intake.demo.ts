@@ -1,8 +1,80 @@
 import { randomUUID } from 'node:crypto'
-import type { DemoContext } from '../demo/demo.ts'
+import type { ProvinceCode } from '../../common/geography.ts'
+import { choose, type DemoContext, type Random, seededRandom } from '../demo/demo.ts'
+import { provinceShares } from '../directory/demo/generate.ts'
 import { demoEmail } from '../identity/identity.demo.ts'
-import type { Channel, Classification } from './intake.tables.ts'
+import type { CallerType, Channel, Classification, SignalProvince } from './intake.tables.ts'
 import { appendMessage, openSignal } from './signals.ts'
+
+type NotRecorded = 'not_recorded'
+
+/** How often the person's province is recorded at wrap-up, by classification: they may not say. */
+const provinceRecorded: Record<Classification, number> = {
+  trafficking: 0.9,
+  non_trafficking_concern: 0.85,
+  information_request: 0.65,
+  other: 0.6,
+}
+/** When it is not: the person did not say, would not, or nobody wrote it down. */
+const provinceMissing: Record<'unknown' | 'declined' | NotRecorded, number> = {
+  unknown: 5,
+  declined: 1,
+  not_recorded: 4,
+}
+/**
+ * Who reaches the line, by classification: about trafficking mostly the person, a survivor or someone
+ * close to them, some professionals; questions mostly from professionals and the public.
+ */
+const callerShares: Record<Classification, Partial<Record<CallerType | NotRecorded, number>>> = {
+  trafficking: { victim: 36, survivor: 22, concerned_other: 22, professional: 10, unknown: 9, declined: 1 },
+  non_trafficking_concern: {
+    victim: 25,
+    survivor: 5,
+    concerned_other: 35,
+    professional: 15,
+    unknown: 12,
+    declined: 3,
+    not_recorded: 5,
+  },
+  information_request: {
+    victim: 3,
+    survivor: 5,
+    concerned_other: 25,
+    professional: 40,
+    unknown: 17,
+    declined: 3,
+    not_recorded: 7,
+  },
+  other: {
+    victim: 8,
+    survivor: 4,
+    concerned_other: 20,
+    professional: 15,
+    unknown: 35,
+    declined: 5,
+    not_recorded: 13,
+  },
+}
+
+const recorded = <T extends string>(value: T | NotRecorded): T | null =>
+  value === 'not_recorded' ? null : value
+
+/** Where the person was and who they were, as a demo advocate recorded them at a signal's wrap-up. */
+export function demoWrapUpFacts(
+  random: Random,
+  classification: Classification,
+  province: ProvinceCode,
+): { province: SignalProvince | null; caller_type: CallerType | null } {
+  return {
+    province:
+      random.next() < provinceRecorded[classification] ? province : recorded(choose(random, provinceMissing)),
+    caller_type: recorded(choose(random, callerShares[classification])),
+  }
+}
+
+/** Where a person writing in this language most likely is. */
+const provinceFor = (random: Random, language: 'en' | 'fr'): ProvinceCode =>
+  language === 'fr' ? choose<ProvinceCode>(random, { QC: 85, NB: 8, ON: 7 }) : choose(random, provinceShares)
 
 /** Opening lines of demo conversations (invented), in the line's two languages. */
 const openings = {
@@ -28,6 +100,9 @@ const channels: Channel[] = ['voice', 'voice', 'voice', 'web_chat', 'sms', 'emai
  */
 export async function seedDemoIntake(context: DemoContext) {
   const { database, secrets, random } = context
+  // What the wrap-ups recorded of the person comes from a generator of its own, so the rest of the
+  // demo (this day, and the year of cases seeded after it) draws the same numbers whatever it records.
+  const told = seededRandom(Math.imul(context.seed ^ 0x27d4eb2f, 2654435761) >>> 0)
   const existing = await database.db.selectFrom('intake_signal').select('id').limit(1).execute()
   if (existing.length > 0) return
   const staff = await database.db
@@ -69,6 +144,10 @@ export async function seedDemoIntake(context: DemoContext) {
       })
       return signalId
     }
+    const classified = (classification: Classification, language: 'en' | 'fr') => ({
+      classification,
+      ...demoWrapUpFacts(told, classification, provinceFor(told, language)),
+    })
     for (let index = 0; index < 24; index++) {
       const language = random.next() < 0.7 ? 'en' : 'fr'
       const channel = random.pick(channels)
@@ -92,7 +171,7 @@ export async function seedDemoIntake(context: DemoContext) {
                 answered_at: new Date(receivedAt.getTime() + wait),
                 ended_at: new Date(receivedAt.getTime() + wait + random.int(4, 30) * 60_000),
                 wrap_up_ended_at: new Date(receivedAt.getTime() + wait + random.int(31, 40) * 60_000),
-                classification: random.pick(classes),
+                ...classified(random.pick(classes), language),
               },
         )
         .where('id', '=', signalId)

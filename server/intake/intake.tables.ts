@@ -1,8 +1,15 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely'
-import type { Channel, MessageDirection, PresenceState, SignalStatus } from '../../common/contracts/intake.ts'
+import type {
+  CallerType,
+  Channel,
+  MessageDirection,
+  PresenceState,
+  SignalProvince,
+  SignalStatus,
+} from '../../common/contracts/intake.ts'
 
-export { channels, presenceStates } from '../../common/contracts/intake.ts'
-export type { Channel, MessageDirection, PresenceState, SignalStatus }
+export { callerTypes, channels, presenceStates, signalProvinces } from '../../common/contracts/intake.ts'
+export type { CallerType, Channel, MessageDirection, PresenceState, SignalProvince, SignalStatus }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
@@ -65,6 +72,9 @@ export interface IntakeSignalTable {
   ended_at: NullableTimestamp
   wrap_up_ended_at: NullableTimestamp
   classification: Classification | null
+  /** Recorded at wrap-up when the person said; null when not recorded. */
+  province: SignalProvince | null
+  caller_type: CallerType | null
   last_seq: Generated<number>
   last_message_at: Timestamp
   language: Generated<string>

@@ -23,7 +23,7 @@ import {
   transferConversation,
 } from './conversation.service.ts'
 import type { IntakeBus, IntakeEvent } from './events.ts'
-import { classifications, presenceStates } from './intake.tables.ts'
+import { callerTypes, classifications, presenceStates, signalProvinces } from './intake.tables.ts'
 import { readStaffMessages } from './transcript.ts'
 import { readWorkspace } from './workspace.store.ts'
 
@@ -268,6 +268,9 @@ export function registerWorkspaceRoutes(
           .object({
             classification: z.enum(classifications),
             note: z.string().trim().max(2000).nullable().default(null),
+            // What the person said of where they are and who they are to the situation, if anything.
+            province: z.enum(signalProvinces).nullable().default(null),
+            callerType: z.enum(callerTypes).nullable().default(null),
             // The case the conversation belongs to: an existing one the caller may see, or a new one.
             caseId: z.uuid().optional(),
             openCase: z.boolean().optional(),
@@ -290,6 +293,8 @@ export function registerWorkspaceRoutes(
         {
           classification: request.body.classification,
           note: request.body.note || null,
+          province: request.body.province,
+          callerType: request.body.callerType,
         },
       )
       return linked ? reply.code(200).send({ case: linked }) : reply.code(204).send()

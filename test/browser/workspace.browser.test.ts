@@ -97,6 +97,16 @@ describe('the contact centre in the console', () => {
     )
     expect(await accessibilityViolations(desk)).toEqual([])
     await desk.getByLabel('Trafficking-related').check()
+    // Where the person is and who reached out: optional, not recorded until the advocate chooses.
+    const province = desk.getByLabel('Province or territory (where the person is)')
+    const caller = desk.getByLabel('Who reached out')
+    expect(await province.inputValue()).toBe('')
+    expect(await caller.inputValue()).toBe('')
+    expect(await province.locator('option:checked').textContent()).toBe('Not recorded')
+    await province.selectOption({ label: 'Manitoba' })
+    await caller.selectOption({ label: 'Victim (still in the situation)' })
+    expect(await accessibilityViolations(desk)).toEqual([])
+    await desk.screenshot({ path: '/tmp/workspace-wrap-up.png', fullPage: true })
     await desk.getByRole('button', { name: 'Complete wrap-up' }).click()
     await expect.poll(() => desk.getByText('No conversation in progress.').count()).toBe(1)
     const signal = await server.database.db
@@ -104,7 +114,13 @@ describe('the contact centre in the console', () => {
       .selectAll()
       .where('id', '=', visitor.conversationId)
       .executeTakeFirstOrThrow()
-    expect(signal).toMatchObject({ status: 'ended', classification: 'trafficking', in_danger: true })
+    expect(signal).toMatchObject({
+      status: 'ended',
+      classification: 'trafficking',
+      in_danger: true,
+      province: 'MB',
+      caller_type: 'victim',
+    })
 
     await expect.poll(() => board.getByRole('rowheader', { name: 'Clavardage' }).count()).toBeGreaterThan(0)
     expect(await accessibilityViolations(board)).toEqual([])
@@ -149,6 +165,27 @@ describe('the contact centre in the console', () => {
     await expect.poll(() => desk.locator('.bubble.in').last().textContent()).toMatch(/Merci/)
     expect(await accessibilityViolations(desk)).toEqual([])
     await desk.screenshot({ path: '/tmp/workspace-fr.png', fullPage: true })
+
+    // The wrap-up in French: the person said they are in Quebec and calls about someone close to them.
+    await desk.getByRole('button', { name: 'Terminer la conversation' }).click()
+    await expect.poll(() => desk.getByRole('heading', { name: 'Clôture' }).count()).toBe(1)
+    await desk.getByLabel('Lié à la traite').check()
+    await desk
+      .getByLabel('Province ou territoire (où se trouve la personne)')
+      .selectOption({ label: 'Québec' })
+    await desk
+      .getByLabel('Qui a communiqué avec la ligne')
+      .selectOption({ label: 'Personne préoccupée (famille, ami ou amie, membre de la communauté)' })
+    expect(await accessibilityViolations(desk)).toEqual([])
+    await desk.getByRole('button', { name: 'Terminer la clôture' }).click()
+    await expect.poll(() => desk.getByText('Aucune conversation en cours.').count()).toBe(1)
+    const signal = await server.database.db
+      .selectFrom('intake_signal')
+      .select(['status', 'province', 'caller_type'])
+      .where('status', '=', 'ended')
+      .where('province', '=', 'QC')
+      .execute()
+    expect(signal).toEqual([{ status: 'ended', province: 'QC', caller_type: 'concerned_other' }])
     await visitorContext.close()
   })
 })

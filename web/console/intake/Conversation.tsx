@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { StaffMessage, Workspace } from '../../../common/contracts/intake.ts'
+import { callerTypes, type StaffMessage, type Workspace } from '../../../common/contracts/intake.ts'
+import { provinceCodes, provinces } from '../../../common/geography.ts'
 import { chatLanguages } from '../../../common/languages.ts'
 import { ApiError } from '../../shared/api.ts'
 import { ErrorAlert } from '../../shared/fields.tsx'
@@ -330,17 +331,26 @@ function Transfer({
   )
 }
 
-function WrapUp({
-  onComplete,
-}: {
-  onComplete: (wrap: { classification: string; note: string | null }) => Promise<void>
-}) {
-  const { t } = useTranslation('workspace')
+interface WrapUpBody {
+  classification: string
+  note: string | null
+  province: string | null
+  callerType: string | null
+}
+
+function WrapUp({ onComplete }: { onComplete: (wrap: WrapUpBody) => Promise<void> }) {
+  const { t, i18n } = useTranslation('workspace')
+  const lang = i18n.language === 'fr' ? 'fr' : 'en'
   const [classification, setClassification] = useState('')
   const [note, setNote] = useState('')
+  const [province, setProvince] = useState('')
+  const [callerType, setCallerType] = useState('')
   const [missing, setMissing] = useState(false)
   const noteId = useId()
   const errorId = useId()
+  const provinceId = useId()
+  const callerTypeId = useId()
+  const hintId = useId()
   return (
     <form
       className="wrap-up"
@@ -350,7 +360,12 @@ function WrapUp({
           setMissing(true)
           return
         }
-        void onComplete({ classification, note: note.trim() || null })
+        void onComplete({
+          classification,
+          note: note.trim() || null,
+          province: province || null,
+          callerType: callerType || null,
+        })
       }}
     >
       <h4>{t('wrapUp.heading')}</h4>
@@ -377,6 +392,43 @@ function WrapUp({
           {t('wrapUp.required')}
         </p>
       )}
+      <p id={hintId} className="field-hint">
+        {t('wrapUp.asSaid')}
+      </p>
+      <div className="field">
+        <label htmlFor={provinceId}>{t('wrapUp.province')}</label>
+        <select
+          id={provinceId}
+          aria-describedby={hintId}
+          value={province}
+          onChange={(event) => setProvince(event.target.value)}
+        >
+          <option value="">{t('wrapUp.notRecorded')}</option>
+          {provinceCodes.map((code) => (
+            <option key={code} value={code}>
+              {provinces[code][lang]}
+            </option>
+          ))}
+          <option value="unknown">{t('wrapUp.unknown')}</option>
+          <option value="declined">{t('wrapUp.declined')}</option>
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={callerTypeId}>{t('wrapUp.callerType')}</label>
+        <select
+          id={callerTypeId}
+          aria-describedby={hintId}
+          value={callerType}
+          onChange={(event) => setCallerType(event.target.value)}
+        >
+          <option value="">{t('wrapUp.notRecorded')}</option>
+          {callerTypes.map((value) => (
+            <option key={value} value={value}>
+              {t(`wrapUp.callerTypes.${value}`)}
+            </option>
+          ))}
+        </select>
+      </div>
       <div className="field">
         <label htmlFor={noteId}>{t('wrapUp.note')}</label>
         <textarea
