@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { sql } from 'kysely'
 import { ageBands, needKinds, unansweredStates } from '../../common/contracts/cases.ts'
 import { escalationKinds } from '../../common/contracts/escalations.ts'
-import { channels } from '../../common/contracts/intake.ts'
+import { callerTypes, channels } from '../../common/contracts/intake.ts'
 import { referralOutcomes } from '../../common/contracts/referrals.ts'
 import {
   definitionsVersion,
@@ -87,7 +87,7 @@ const known = {
   channel: [...channels],
   classification: [...classifications, 'unclassified'],
   province: [...provinceCodes, 'declined', unknownValue],
-  callerType: ['victim', 'survivor', 'concerned_other', 'professional', 'declined', unknownValue],
+  callerType: [...callerTypes],
   traffickingType: [...traffickingTypes, ...answerCategories],
   gender: [...genders, ...answerCategories],
   ageBand: [...ageBands, ...answerCategories],

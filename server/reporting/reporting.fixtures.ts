@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { ageBands, needKinds } from '../../common/contracts/cases.ts'
 import { escalationKinds } from '../../common/contracts/escalations.ts'
-import { channels } from '../../common/contracts/intake.ts'
+import { type CallerType, callerTypes, channels, type SignalProvince } from '../../common/contracts/intake.ts'
 import { referralOutcomes } from '../../common/contracts/referrals.ts'
 import { provinceCodes } from '../../common/geography.ts'
 import type { Database } from '../db/database.ts'
@@ -29,8 +29,8 @@ interface SignalFixture {
   id: string
   channel: (typeof channels)[number]
   classification: (typeof classifications)[number] | null
-  province: string | null
-  caller_type: string | null
+  province: SignalProvince | null
+  caller_type: CallerType | null
   language: string
   preferred_language: string | null
   received_at: Date
@@ -110,12 +110,12 @@ export async function generateReportingData(
       classification: abandoned ? null : random.pick(classifications),
       province:
         random.next() < 0.8
-          ? random.pick([...provinceCodes, 'ON', 'ON', 'QC'])
-          : random.pick([null, 'unknown', 'declined']),
+          ? random.pick<SignalProvince>([...provinceCodes, 'ON', 'ON', 'QC'])
+          : random.pick<SignalProvince | null>([null, 'unknown', 'declined']),
       caller_type:
         random.next() < 0.85
-          ? random.pick(['victim', 'survivor', 'concerned_other', 'professional'])
-          : random.pick([null, 'unknown', 'declined']),
+          ? random.pick<CallerType>(callerTypes.slice(0, 4))
+          : random.pick<CallerType | null>([null, 'unknown', 'declined']),
       language: random.next() < 0.25 ? 'fr' : 'en',
       preferred_language: random.next() < 0.1 ? random.pick(['es', 'tl', 'iu']) : null,
       received_at: received,
