@@ -315,6 +315,8 @@ export const reportQuery = z.strictObject({
   lang: z.enum(['en', 'fr']).optional(),
 })
 
+export const reportExportQuery = reportQuery.extend({ format: z.enum(reportFormats) })
+
 export const publicStatisticsQuery = z.strictObject({
   period: z.string().trim().min(1).max(40),
   lang: z.enum(['en', 'fr']).optional(),

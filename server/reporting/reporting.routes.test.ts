@@ -178,3 +178,47 @@ describe('GET /api/public/statistics', () => {
     }
   })
 })
+
+describe('GET /api/reports/export', () => {
+  it('gives the funder’s report as PDF, XLSX and CSV, each audited with its parameters and fingerprint', async () => {
+    const fingerprints = new Set<string>()
+    for (const [format, type, magic] of [
+      ['pdf', 'application/pdf', '%PDF-'],
+      ['xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'PK'],
+      ['csv', 'text/csv; charset=utf-8', '\ufeffindicator'],
+    ] as const) {
+      const response = await get('analyst', `/api/reports/export?period=2021-22&format=${format}&lang=fr`)
+      expect(response.statusCode, response.body).toBe(200)
+      expect(response.headers['content-type']).toBe(type)
+      expect(response.headers['content-disposition']).toBe(
+        `attachment; filename="relais-report-2021-22-fr.${format}"`,
+      )
+      expect(response.rawPayload.subarray(0, 20).toString('utf8').startsWith(magic), format).toBe(true)
+      fingerprints.add(String(response.headers['x-relais-fingerprint']))
+    }
+    // The same data, the same print, whatever the format.
+    expect(fingerprints.size).toBe(1)
+    const events = await t.database.db
+      .selectFrom('audit_event')
+      .select(['action', 'entity_id', 'details'])
+      .where('action', '=', 'report.export')
+      .orderBy('id')
+      .execute()
+    expect(events.map((event) => (event.details as { format: string }).format)).toEqual([
+      'pdf',
+      'xlsx',
+      'csv',
+    ])
+    expect(events[0]).toMatchObject({
+      entity_id: '2021-22',
+      details: { lang: 'fr', fingerprint: [...fingerprints][0], timeZone: 'America/Toronto' },
+    })
+  })
+
+  it('refuses an unknown format and is not for advocates', async () => {
+    const bad = await get('analyst', '/api/reports/export?period=2021-22&format=docx')
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json().fields[0].path).toBe('query.format')
+    expect((await get('advocate', '/api/reports/export?period=2021-22&format=csv')).statusCode).toBe(403)
+  })
+})

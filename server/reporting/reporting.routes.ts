@@ -1,13 +1,15 @@
-import type { z } from 'zod'
+import { z } from 'zod'
 import { apiErrorSchema } from '../../common/contracts/errors.ts'
 import {
   presentedReportSchema,
   publicStatisticsQuery,
   publicStatisticsSchema,
+  reportExportQuery,
   reportQuery,
 } from '../../common/contracts/reporting.ts'
 import type { AppDeps, ZodApp } from '../http/app.ts'
 import { invalidField } from '../http/errors.ts'
+import { produceReportFile } from './funder-report.ts'
 import { publicIndicatorIds, publishStatistics } from './public-statistics.ts'
 import { presentReport } from './report.presenter.ts'
 import { reportArguments } from './report.request.ts'
@@ -46,6 +48,38 @@ export function registerReportingRoutes(app: ZodApp, deps: AppDeps) {
         timeZone: deps.env.RELAIS_TIME_ZONE,
       })
       return presentReport(report, langOf(request.query.lang, request.locale), deps.translator)
+    },
+  )
+
+  app.get(
+    '/api/reports/export',
+    {
+      config: { access: { kind: 'staff', permission: 'report.read' } },
+      schema: {
+        tags: ['reporting'],
+        summary:
+          'The funder’s report as a PDF, XLSX, CSV or JSON file, with its parameters and data fingerprint (audited)',
+        querystring: reportExportQuery,
+        response: { 200: z.unknown().describe('the report file'), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { period, indicators } = argumentsOf(request.query)
+      const file = await produceReportFile(
+        { database: deps.database, translator: deps.translator, timeZone: deps.env.RELAIS_TIME_ZONE },
+        {
+          period,
+          indicators,
+          lang: langOf(request.query.lang, request.locale),
+          format: request.query.format,
+        },
+        request.auditContext,
+      )
+      return reply
+        .header('content-type', file.contentType)
+        .header('content-disposition', `attachment; filename="${file.filename}"`)
+        .header('x-relais-fingerprint', file.fingerprint)
+        .send(file.body)
     },
   )
 
