@@ -92,7 +92,7 @@ export async function accessibilityViolations(page: Page) {
 export async function openConsoleAs(
   server: WebServer,
   browser: Browser,
-  role: 'advocate' | 'supervisor' | 'admin',
+  role: 'advocate' | 'supervisor' | 'analyst' | 'admin',
   locale: string,
   path: string,
 ) {

@@ -9,6 +9,7 @@ import { HomePage } from './pages/HomePage.tsx'
 import { SurveysPage } from './pages/SurveysPage.tsx'
 import { UsersPage } from './pages/UsersPage.tsx'
 import { VerificationPage } from './pages/VerificationPage.tsx'
+import { ReportsPage } from './reports/ReportsPage.tsx'
 
 /**
  * The console's sections. A module adds its screens here with the permission they need; the
@@ -39,6 +40,7 @@ export const sections: ConsoleSection[] = [
     Page: VerificationPage,
   },
   { path: '/surveys', labelKey: 'survey:nav', permission: 'survey.manage', Page: SurveysPage },
+  { path: '/reports', labelKey: 'reports:console.nav', permission: 'report.read', Page: ReportsPage },
   { path: '/users', labelKey: 'nav.users', permission: 'user.read', Page: UsersPage },
   { path: '/audit', labelKey: 'nav.audit', permission: 'audit.read', Page: AuditPage },
 ]
