@@ -33,6 +33,7 @@ export function ReportChart({
     const height = 200
     const band = width / rows.length
     const bar = Math.max(2, band / 2 - 3)
+    const shortMonth = new Intl.DateTimeFormat(format.locale, { month: 'short', timeZone: 'UTC' })
     const y = (value: number | null) => ((value ?? 0) / max) * (height - 30)
     return (
       <figure className="report-chart">
@@ -56,7 +57,7 @@ export function ReportChart({
                   height={y(row.value)}
                 />
                 <text x={x + band / 2} y={height - 5} textAnchor="middle" className="tick">
-                  {row.labels[0]?.slice(0, 3)}
+                  {shortMonth.format(new Date(`${row.key[0]}-01T00:00:00Z`))}
                 </text>
               </g>
             )
