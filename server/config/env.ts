@@ -6,6 +6,16 @@ const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => value === 'true' || value === '1' || value === 'yes')
 
+/** True for a time zone name the runtime knows (IANA: America/Toronto, UTC, ...). */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name })
+    return true
+  } catch {
+    return false
+  }
+}
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -155,6 +165,10 @@ const envSchema = z.object({
   RELAIS_REFERRAL_FOLLOW_UP_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   RELAIS_FORM_POW_BITS: z.coerce.number().int().min(1).max(28).default(16),
   RELAIS_FORM_PER_ADDRESS: z.coerce.number().int().min(1).max(10000).default(10),
+  RELAIS_TIME_ZONE: z
+    .string()
+    .refine(isTimeZone, 'must be an IANA time zone, such as America/Toronto')
+    .default('America/Toronto'),
   RELAIS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
