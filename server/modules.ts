@@ -5,6 +5,7 @@ import { directoryModule } from './directory/directory.module.ts'
 import type { AppDeps, ZodApp } from './http/app.ts'
 import { identityModule } from './identity/identity.module.ts'
 import { intakeModule } from './intake/intake.module.ts'
+import { sharingModule } from './sharing/sharing.module.ts'
 import { surveyModule } from './survey/survey.module.ts'
 
 /**
@@ -25,4 +26,5 @@ export const modules: RelaisModule[] = [
   surveyModule,
   intakeModule,
   casesModule,
+  sharingModule,
 ]
