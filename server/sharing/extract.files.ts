@@ -34,6 +34,7 @@ const bilingual = (text: (lang: ExtractLanguage) => string) =>
 
 /** The values a variable may take at the level applied, then any other found in the data. */
 function valuesOf(variable: ExtractVariable, level: number, records: readonly Record<string, string>[]) {
+  if (variable.numeric) return []
   const listed = variable.domain(level)
   const found = new Set<string>()
   for (const record of records) {

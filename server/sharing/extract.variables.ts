@@ -53,6 +53,8 @@ export interface ExtractVariable {
   label(value: string, lang: ExtractLanguage, t: Translate, level: number): string
   /** Whether the variable's label comes with a note (`sharing:note.<name>`). */
   noted?: boolean
+  /** A number, whose values the codebook does not list. */
+  numeric?: boolean
 }
 
 const isState = (value: string): value is Exclude<AnswerState, 'given'> =>
@@ -262,6 +264,7 @@ export const extractVariables: ExtractVariable[] = [
     domain: () => [],
     label: (value) => value,
     noted: true,
+    numeric: true,
   },
   quasiIdentifier(
     'rel_AgeBroad',
