@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fiscalYearOf, monthsOf, parsePeriod, previousPeriod } from './periods.ts'
+import { fiscalQuarterOf, fiscalYearOf, monthsOf, parsePeriod, previousPeriod } from './periods.ts'
 
 const period = (text: string) => {
   const result = parsePeriod(text)
@@ -60,5 +60,20 @@ describe('reporting periods', () => {
     expect(monthsOf(period('2021-05-31..2021-06-01'))).toEqual(['2021-05', '2021-06'])
     expect(fiscalYearOf('2022-03-31')).toBe('2021-22')
     expect(fiscalYearOf('2022-04-01')).toBe('2022-23')
+  })
+
+  it('names the fiscal quarter of a day, as parsePeriod reads it', () => {
+    for (const [day, label] of [
+      ['2021-04-01', '2021-22-Q1'],
+      ['2021-06-30', '2021-22-Q1'],
+      ['2021-07-01', '2021-22-Q2'],
+      ['2021-12-31', '2021-22-Q3'],
+      ['2022-01-01', '2021-22-Q4'],
+      ['2022-03-31', '2021-22-Q4'],
+    ]) {
+      expect(fiscalQuarterOf(day!)).toBe(label)
+      const quarter = period(label!)
+      expect(day! >= quarter.from && day! <= quarter.to).toBe(true)
+    }
   })
 })

@@ -71,6 +71,12 @@ export function fiscalYearOf(day: string): string {
   return fiscalYear(start).label
 }
 
+/** The fiscal quarter a day falls in, written `2021-22-Q1` (April to June). */
+export function fiscalQuarterOf(day: string): string {
+  const { year, index } = quarterOf(day)
+  return `${fiscalYear(year).label}-Q${index}`
+}
+
 /** The months a period covers, `YYYY-MM`, in order. */
 export function monthsOf(period: PeriodRange): string[] {
   const months: string[] = []

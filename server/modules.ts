@@ -6,6 +6,7 @@ import type { AppDeps, ZodApp } from './http/app.ts'
 import { identityModule } from './identity/identity.module.ts'
 import { intakeModule } from './intake/intake.module.ts'
 import { reportingModule } from './reporting/reporting.module.ts'
+import { sharingModule } from './sharing/sharing.module.ts'
 import { surveyModule } from './survey/survey.module.ts'
 
 /**
@@ -27,4 +28,5 @@ export const modules: RelaisModule[] = [
   intakeModule,
   casesModule,
   reportingModule,
+  sharingModule,
 ]

@@ -1,9 +1,11 @@
 import {
   type Age,
   type Answer,
+  type CaseStatus,
   type ExploiterRelationship,
   htcdsRelationshipOf,
 } from '../../common/contracts/cases.ts'
+import type { HtcdsCaseStatus, HtcdsValue } from '../../common/htcds/index.ts'
 import type { Secrets } from '../crypto/secrets.ts'
 import {
   ageOf,
@@ -25,6 +27,33 @@ import type { Db } from './cases.store.ts'
  */
 
 export const HTCDS_VERSION = '2.0'
+
+/**
+ * The export's field names for what a case records, for every output that speaks the standard's
+ * names (the statistics agency's extract among them).
+ */
+export const htcdsNames = {
+  caseStatus: 'cas_Status',
+  createdAt: 'rel_CreatedAt',
+  traffickingTypes: 'vic_TypeOfExploitation',
+  traffickingStatus: 'vic_TraffickingStatus',
+  methodsOfControl: 'vic_MethodsOfControl',
+  recruitment: 'vic_MethodOfRecruitment',
+  industry: 'vic_ForcedLabourIndustry',
+  province: 'hte_State',
+  role: 'rel_Role',
+  gender: 'prs_Gender',
+  residency: 'rel_ResidencyStatus',
+  needKind: 'ned_Kind',
+  signalChannel: 'sig_Channel',
+} as const
+
+/** A case's status as HTCDS names it. */
+export const htcdsCaseStatus = (status: CaseStatus): HtcdsCaseStatus =>
+  status === 'closed' ? 'Closed' : 'Active'
+
+/** HTCDS's gender for one not known. */
+export const htcdsGenderUnknown: HtcdsValue<'prs_Gender'> = 'NonSpecifiedUnknown'
 
 /**
  * What a part is given besides the transaction: the secrets, since what a person said is sealed
@@ -93,15 +122,15 @@ export function toHtcds(opened: OpenedCase, exportedAt: Date, extra: Json = {}):
   const plan = group(opened.safetyPlan, 'saf_')
 
   const situationRecord = record([
-    ['vic_TypeOfExploitation', situation.traffickingTypes],
-    ['vic_TraffickingStatus', situation.traffickingStatus],
-    ['vic_MethodsOfControl', situation.methodsOfControl],
-    ['vic_MethodOfRecruitment', situation.recruitment],
-    ['vic_ForcedLabourIndustry', situation.industry],
+    [htcdsNames.traffickingTypes, situation.traffickingTypes],
+    [htcdsNames.traffickingStatus, situation.traffickingStatus],
+    [htcdsNames.methodsOfControl, situation.methodsOfControl],
+    [htcdsNames.recruitment, situation.recruitment],
+    [htcdsNames.industry, situation.industry],
     ['rel_PeopleAffected', situation.peopleAffected],
   ])
   const place = record([
-    ['hte_State', location.province],
+    [htcdsNames.province, location.province],
     ['hte_City', location.municipality],
     ['rel_CommunitySize', location.communitySize],
   ])
@@ -112,10 +141,10 @@ export function toHtcds(opened: OpenedCase, exportedAt: Date, extra: Json = {}):
     case: {
       rel_CaseId: file.id,
       rel_CaseNumber: file.case_number,
-      cas_Status: file.status === 'closed' ? 'Closed' : 'Active',
+      [htcdsNames.caseStatus]: htcdsCaseStatus(file.status),
       cas_CaseOwner: file.assigned_to ? (staff.get(file.assigned_to) ?? file.assigned_to) : null,
       cas_ReasonForCaseClosure: opened.closureReason,
-      rel_CreatedAt: iso(file.created_at),
+      [htcdsNames.createdAt]: iso(file.created_at),
       rel_ClosedAt: iso(file.closed_at),
       saf_SafetyStatus: file.safety_status,
       saf_SafetyPlan: { ...plan.out, rel_Unanswered: plan.unanswered },
@@ -130,12 +159,12 @@ export function toHtcds(opened: OpenedCase, exportedAt: Date, extra: Json = {}):
       const age = ageOf(row)
       const languages = answers.languages as Answer<string[]>
       const fields = record([
-        ['rel_Role', answers.role],
+        [htcdsNames.role, answers.role],
         // HTCDS's "Not Specified/Unknown" covers what is not known and what the person kept to themselves.
         [
-          'prs_Gender',
+          htcdsNames.gender,
           answers.gender.state === 'unknown' || answers.gender.state === 'declined'
-            ? { state: 'given', value: 'NonSpecifiedUnknown' }
+            ? { state: 'given', value: htcdsGenderUnknown }
             : answers.gender,
         ],
         ['prs_PrimaryLanguage', languages, (value) => (value as string[])[0]],
@@ -147,12 +176,12 @@ export function toHtcds(opened: OpenedCase, exportedAt: Date, extra: Json = {}):
           (value) => ('years' in (value as Age) ? (value as { years: number }).years : null),
         ],
         ['rel_AgeBand', age, (value) => ('band' in (value as Age) ? (value as { band: string }).band : null)],
-        ['rel_ResidencyStatus', answers.residency],
+        [htcdsNames.residency, answers.residency],
         ['rel_IndigenousIdentity', answers.indigenous],
         ['rel_TwoSpiritLgbtqi', answers.twoSpiritLgbtqi],
         ['rel_Disability', answers.disability],
       ])
-      if (answers.gender.state !== 'given') fields.unanswered.prs_Gender = answers.gender.state
+      if (answers.gender.state !== 'given') fields.unanswered[htcdsNames.gender] = answers.gender.state
       const contact = group(safeContact, 'rel_')
       return {
         rel_PersonId: row.id,
@@ -194,7 +223,7 @@ export function toHtcds(opened: OpenedCase, exportedAt: Date, extra: Json = {}):
     })),
     signals: opened.signals.map((signal) => ({
       sig_Id: signal.signal_id,
-      sig_Channel: signal.channel,
+      [htcdsNames.signalChannel]: signal.channel,
       sig_Classification: signal.classification,
       sig_ReceivedAt: iso(signal.received_at),
       sig_AnsweredAt: iso(signal.answered_at),
@@ -203,7 +232,7 @@ export function toHtcds(opened: OpenedCase, exportedAt: Date, extra: Json = {}):
     })),
     needs: opened.needs.map((need) => ({
       ned_Id: need.id,
-      ned_Kind: need.kind,
+      [htcdsNames.needKind]: need.kind,
       ned_Status: need.status,
       ned_PersonId: need.person_id,
       ned_CreatedAt: iso(need.created_at),

@@ -11,8 +11,8 @@ import { AppError } from '../http/errors.ts'
 import { createIdentityService, identityConfigFor } from '../identity/identity.service.ts'
 import { findUserByEmail } from '../identity/identity.store.ts'
 import { openConfiguredDatabase, secretsFor, startRelais } from '../runtime.ts'
-
-class UsageError extends Error {}
+import { extractHelp, runExtract, runExtractVerify } from '../sharing/extract.cli.ts'
+import { UsageError } from './usage.ts'
 
 const cliAudit: AuditContext = { actorId: null, actorLabel: 'cli', address: null, requestId: null }
 
@@ -27,6 +27,8 @@ Commands:
   audit verify          Check that the audit trail has not been altered
   directory import      Import directory entries (HSDS JSON, HSDS CSV datapackage, spreadsheet)
   directory export      Export the directory as HSDS 3.1 (JSON, or CSV datapackage)
+  extract               Write the statistics agency's de-identified, k-anonymous extract of the cases
+  extract verify        Check that an extract's data.csv is k-anonymous
 
 Run "relais <command> --help" for a command's options. Configuration comes from environment
 variables (see README.md).`,
@@ -68,6 +70,7 @@ Exports the referral directory as Open Referral HSDS 3.1 (docs/directory-export.
   --include-confidential  Also export confidential entries (shelters, ...): FOR BACKUPS ONLY. The
                           result is then confidential itself and must never be published. Without
                           it, the export holds exactly what the public directory shows.`,
+  ...extractHelp,
 }
 
 function parse(args: string[], options: Record<string, { type: 'string' | 'boolean' }>) {
@@ -106,7 +109,12 @@ async function withDatabase<T>(
 /** Runs one CLI command; returns the exit code. */
 export async function main(argv: string[], out = console): Promise<number> {
   const [first, second] = argv
-  const isGroup = first === 'user' || first === 'audit' || first === 'directory'
+  // "extract" is a command of its own and the group of "extract verify".
+  const isGroup =
+    first === 'user' ||
+    first === 'audit' ||
+    first === 'directory' ||
+    (first === 'extract' && second === 'verify')
   if (isGroup && (!second || second === '--help' || second === '-h')) {
     // "relais user --help": the group's commands, as listed in the main help.
     const lines = help.main!.split('\n').filter((line) => line.startsWith(`  ${first} `))
@@ -266,12 +274,29 @@ export async function main(argv: string[], out = console): Promise<number> {
         for (const [type, count] of Object.entries(summary)) out.log(`  ${type}: ${count}`)
         return 0
       }
+      case 'extract': {
+        const flags = parse(rest, {
+          k: { type: 'string' },
+          out: { type: 'string' },
+          period: { type: 'string' },
+          lang: { type: 'string' },
+        })
+        return await runExtract(flags, out, { loadEnv, withDatabase, audit: cliAudit })
+      }
+      case 'extract verify': {
+        const { values: flags, positionals } = parseWithFile(rest, {
+          k: { type: 'string' },
+          quasi: { type: 'string' },
+          lang: { type: 'string' },
+        })
+        return await runExtractVerify(flags, positionals, out)
+      }
     }
     throw new UsageError(`unknown command "${command}"`)
   } catch (error) {
     if (error instanceof UsageError) {
       out.error(
-        `relais: ${error.message}\nRun "relais ${command && command in help ? `${command} ` : ''}--help" for usage.`,
+        `relais: ${error.message}\n${error.hint ?? `Run "relais ${command && command in help ? `${command} ` : ''}--help" for usage.`}`,
       )
       return 2
     }

@@ -9,6 +9,7 @@ describe('loadEnv', () => {
       HOST: '127.0.0.1',
       NODE_ENV: 'development',
       RELAIS_SESSION_IDLE_MINUTES: 30,
+      RELAIS_TIME_ZONE: 'America/Toronto',
     })
     expect(env.dataDir).toMatch(/\/data$/)
   })
@@ -16,7 +17,12 @@ describe('loadEnv', () => {
   it('names every invalid variable', () => {
     let error: unknown
     try {
-      loadEnv({ PORT: 'eighty', DATABASE_URL: 'mysql://x', RELAIS_SESSION_IDLE_MINUTES: '0' })
+      loadEnv({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        RELAIS_SESSION_IDLE_MINUTES: '0',
+        RELAIS_TIME_ZONE: 'Mars/Olympus_Mons',
+      })
     } catch (caught) {
       error = caught
     }
@@ -25,6 +31,8 @@ describe('loadEnv', () => {
     expect(problems).toContain('PORT')
     expect(problems).toContain('DATABASE_URL')
     expect(problems).toContain('RELAIS_SESSION_IDLE_MINUTES')
+    expect(problems).toContain('RELAIS_TIME_ZONE')
+    expect(loadEnv({ RELAIS_TIME_ZONE: 'America/Halifax' }).RELAIS_TIME_ZONE).toBe('America/Halifax')
   })
 
   it('refuses demo accounts and a missing encryption key in production', () => {

@@ -6,6 +6,16 @@ const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => value === 'true' || value === '1' || value === 'yes')
 
+/** True for a time zone name the runtime knows (IANA: America/Toronto, UTC, ...). */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name })
+    return true
+  } catch {
+    return false
+  }
+}
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -197,13 +207,4 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     if (problems.length > 0) throw new EnvError(problems)
   }
   return { ...env, dataDir: path.resolve(env.RELAIS_DATA_DIR) }
-}
-
-function isTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: value })
-    return true
-  } catch {
-    return false
-  }
 }

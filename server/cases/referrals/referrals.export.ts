@@ -1,6 +1,9 @@
 import type { ExportPart } from '../cases.export.ts'
 import { referralsOf } from './referrals.store.ts'
 
+/** The export's name for a referral's outcome, shared by the outputs that speak its names. */
+export const referralStatusName = 'ref_Status'
+
 const iso = (at: Date | null) => (at ? at.toISOString() : null)
 
 /**
@@ -29,7 +32,7 @@ export const exportReferrals: ExportPart = async (trx, caseId, { secrets }) => {
       ref_SharedFields: row.shared_fields,
       ref_Alias: open(row.alias_sealed),
       ref_HandoffNote: open(row.handoff_note_sealed),
-      ref_Status: row.status,
+      [referralStatusName]: row.status,
       ref_StatusChangedAt: iso(row.status_changed_at),
       ref_FollowUpDueAt: iso(row.follow_up_due_at),
       ref_EmailStatus: row.email_status,
@@ -39,7 +42,7 @@ export const exportReferrals: ExportPart = async (trx, caseId, { secrets }) => {
       ref_PersonEmailSentAt: iso(row.person_email_sent_at),
       ref_CreatedAt: iso(row.created_at),
       ref_History: events.map((event) => ({
-        ref_Status: event.status,
+        [referralStatusName]: event.status,
         ref_OccurredAt: iso(event.occurred_at),
         ref_Note: open(event.note_sealed),
       })),
