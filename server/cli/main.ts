@@ -10,6 +10,7 @@ import { runDirectoryImport } from '../directory/import/cli.ts'
 import { AppError } from '../http/errors.ts'
 import { createIdentityService, identityConfigFor } from '../identity/identity.service.ts'
 import { findUserByEmail } from '../identity/identity.store.ts'
+import { reportHelp, runReport } from '../reporting/report.cli.ts'
 import { openConfiguredDatabase, secretsFor, startRelais } from '../runtime.ts'
 import { extractHelp, runExtract, runExtractVerify } from '../sharing/extract.cli.ts'
 import { UsageError } from './usage.ts'
@@ -27,6 +28,7 @@ Commands:
   audit verify          Check that the audit trail has not been altered
   directory import      Import directory entries (HSDS JSON, HSDS CSV datapackage, spreadsheet)
   directory export      Export the directory as HSDS 3.1 (JSON, or CSV datapackage)
+  report                Write the funder's report for a period (PDF, XLSX, CSV or JSON)
   extract               Write the statistics agency's de-identified, k-anonymous extract of the cases
   extract verify        Check that an extract's data.csv is k-anonymous
 
@@ -70,6 +72,7 @@ Exports the referral directory as Open Referral HSDS 3.1 (docs/directory-export.
   --include-confidential  Also export confidential entries (shelters, ...): FOR BACKUPS ONLY. The
                           result is then confidential itself and must never be published. Without
                           it, the export holds exactly what the public directory shows.`,
+  ...reportHelp,
   ...extractHelp,
 }
 
@@ -273,6 +276,16 @@ export async function main(argv: string[], out = console): Promise<number> {
         )
         for (const [type, count] of Object.entries(summary)) out.log(`  ${type}: ${count}`)
         return 0
+      }
+      case 'report': {
+        const flags = parse(rest, {
+          period: { type: 'string' },
+          format: { type: 'string' },
+          lang: { type: 'string' },
+          out: { type: 'string' },
+          indicators: { type: 'string' },
+        })
+        return await runReport(flags, out, { loadEnv, withDatabase, audit: cliAudit })
       }
       case 'extract': {
         const flags = parse(rest, {
