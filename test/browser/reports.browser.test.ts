@@ -67,6 +67,14 @@ describe('the reports area', () => {
     expect(cells[0]).toBe(new Intl.NumberFormat('fr-CA').format(voice.value))
     expect(await accessibilityViolations(page)).toEqual([])
     await page.screenshot({ path: '/tmp/reports-fr.png', fullPage: false })
+    for (const [title, file] of [
+      ['Signaux par mois', 'months'],
+      ['Signaux par province ou territoire', 'provinces'],
+    ]) {
+      await page
+        .getByRole('article', { name: title, exact: true })
+        .screenshot({ path: `/tmp/reports-fr-${file}.png` })
+    }
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),
