@@ -43,9 +43,10 @@ export const cryptoRandom: RandomSource = {
 }
 
 /**
- * A reproducible source for tests only: SHA-256 of the seed and a counter, block after block. The
- * same seed gives the same draws, so anyone who knows the seed can predict them: published figures
- * always use `cryptoRandom`.
+ * A reproducible source: SHA-256 of the seed and a counter, block after block. The same seed gives
+ * the same draws, so anyone who knows the seed can predict them: tests seed it with a constant, and
+ * public statistics only with a keyed hash the public cannot compute (so asking twice for the same
+ * data gives the same rounding, and repeating a request never averages it away).
  */
 export function seededRandom(seed: string): RandomSource {
   let counter = 0
