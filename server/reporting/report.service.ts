@@ -26,6 +26,7 @@ import {
   type SignalGroupRow,
   signalGroups,
   type Window,
+  waitPercentiles,
 } from './report.store.ts'
 
 /**
@@ -50,12 +51,13 @@ export async function computeReport(
       await sql`set transaction read only`.execute(trx)
       return {
         signals: await signalGroups(trx, window),
+        waits: await waitPercentiles(trx, window),
         cases: await caseFigures(trx, window),
         fingerprints: await caseFingerprints(trx, window),
         providers: await providerProvinces(trx),
       }
     })
-  const figures = assemble(window, read.signals, read.cases, read.providers)
+  const figures = assemble(window, read.signals, read.cases, read.providers, read.waits)
   const wanted = options.indicators ?? indicatorIds
   const fingerprint = createHash('sha256')
     .update(
@@ -104,6 +106,7 @@ function assemble(
   signals: SignalGroupRow[],
   cases: FigureRow[],
   providers: { k: string; v: number }[],
+  waits: { p: 'c' | 'p'; k: string; wait_p90: number | null }[],
 ): Record<IndicatorId, ReportRow[]> {
   const signalsBy = (by: string) => signals.filter((row) => row.by === by)
   const signalCounts = (by: string, measure: (row: SignalGroupRow) => number = (row) => row.n): Counts =>
@@ -167,7 +170,10 @@ function assemble(
     'needs.requested_share': shares(known.need, needs, total(needs)),
     'escalations.by_kind': listed(known.escalation, caseCounts('escalations.by_kind')),
     'service.wait_average': channelMeasure((row) => row.wait_average),
-    'service.wait_p90': channelMeasure((row) => row.wait_p90),
+    'service.wait_p90': channels.map((channel) => {
+      const of = (p: 'c' | 'p') => waits.find((row) => row.p === p && row.k === channel)?.wait_p90 ?? null
+      return { key: [channel], value: of('c'), previous: of('p') }
+    }),
     'service.handling_average': channelMeasure((row) => row.handling_average),
     'service.unanswered_share': channelMeasure((row) => (row.n === 0 ? null : row.abandoned / row.n)),
     'coverage.providers_share': shares(

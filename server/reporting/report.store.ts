@@ -36,7 +36,6 @@ export interface SignalGroupRow {
   trafficking: number
   abandoned: number
   wait_average: number | null
-  wait_p90: number | null
   handling_average: number | null
   fingerprint: string | null
 }
@@ -86,13 +85,31 @@ export async function signalGroups(db: Kysely<DB>, window: Window): Promise<Sign
       (count(*) filter (where trafficking))::int as trafficking,
       (count(*) filter (where abandoned))::int as abandoned,
       avg(wait)::float8 as wait_average,
-      percentile_cont(0.9) within group (order by wait) as wait_p90,
       avg(handling)::float8 as handling_average,
       case when grouping(channel, classification, province, caller_type, language, month) = 63
         then bit_xor(h)::text end as fingerprint
     from s
     group by grouping sets ((p), (p, channel), (p, classification), (p, province), (p, caller_type),
       (p, language), (p, month))`.execute(db)
+  return result.rows
+}
+
+/**
+ * The 90th percentile of the wait per channel and period, for answered signals: apart from the
+ * breakdowns, since an ordered-set aggregate would make every grouping set sort all the rows.
+ */
+export async function waitPercentiles(
+  db: Kysely<DB>,
+  window: Window,
+): Promise<{ p: 'c' | 'p'; k: string; wait_p90: number | null }[]> {
+  const result = await sql<{ p: 'c' | 'p'; k: string; wait_p90: number | null }>`
+    with b as (${bounds(window)})
+    select case when sig.received_at >= b.cur_start then 'c' else 'p' end as p, sig.channel::text as k,
+      percentile_cont(0.9) within group (
+        order by extract(epoch from sig.answered_at - coalesce(sig.enqueued_at, sig.received_at))) as wait_p90
+    from intake_signal sig, b
+    where sig.received_at >= b.prev_start and sig.received_at < b.cur_end and sig.answered_at is not null
+    group by 1, 2`.execute(db)
   return result.rows
 }
 
