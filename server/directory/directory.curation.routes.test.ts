@@ -7,7 +7,7 @@ import { saveBundle } from './directory.service.ts'
 let t: TestApp
 let manager: SessionFixture
 let advocate: SessionFixture
-let analyst: SessionFixture
+let admin: SessionFixture
 
 beforeAll(async () => {
   t = await buildTestApp()
@@ -31,7 +31,7 @@ beforeAll(async () => {
   )
   manager = await sessionFor(t, await buildStaff(t, { role: 'directory_manager' }))
   advocate = await sessionFor(t, await buildStaff(t, { role: 'advocate' }))
-  analyst = await sessionFor(t, await buildStaff(t, { role: 'analyst' }))
+  admin = await sessionFor(t, await buildStaff(t, { role: 'admin' }))
 })
 afterAll(() => t.close())
 
@@ -58,7 +58,7 @@ describe('POST /api/directory/organizations', () => {
     expect((await send('POST', '/api/directory/organizations', null, organization)).statusCode).toBe(401)
   })
   it('403 for roles that may not curate, even with a valid CSRF token', async () => {
-    for (const session of [advocate, analyst]) {
+    for (const session of [advocate, admin]) {
       const response = await send('POST', '/api/directory/organizations', session, organization)
       expect(response.statusCode).toBe(403)
       expect(response.json().code).toBe('forbidden')
@@ -142,9 +142,9 @@ describe('curating a provider', () => {
       referralStatus: 'waitlist',
       name: 'Hébergement d’urgence 24/7',
     })
-    expect((await get('/api/directory/search?q=hebergement', analyst)).json().results).toEqual([])
+    expect((await get('/api/directory/search?q=hebergement', admin)).json().results).toEqual([])
     // Only the roles allowed confidential entries see this organization at all.
-    expect((await get(`/api/directory/organizations/${organizationId}`, analyst)).statusCode).toBe(404)
+    expect((await get(`/api/directory/organizations/${organizationId}`, admin)).statusCode).toBe(404)
     expect((await get(`/api/directory/organizations/${organizationId}`, advocate)).json().abilities).toEqual({
       edit: false,
       verify: false,

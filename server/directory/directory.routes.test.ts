@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { roles } from '../../common/permissions.ts'
+import { can, roles } from '../../common/permissions.ts'
 import { buildTestApp, type TestApp } from '../../test/support/app.ts'
 import { providerBundle, taxonomyBundle } from '../../test/support/directory.ts'
 import { buildStaff, type SessionFixture, sessionFor } from '../../test/support/factories.ts'
@@ -9,7 +9,7 @@ import { saveBundle } from './directory.service.ts'
 
 let t: TestApp
 let advocate: SessionFixture
-let analyst: SessionFixture
+let admin: SessionFixture
 const audit = { actorId: null, actorLabel: 'test', address: null, requestId: null }
 
 const montrealShelter = providerBundle({
@@ -94,7 +94,7 @@ beforeAll(async () => {
     audit,
   )
   advocate = await sessionFor(t, await buildStaff(t, { role: 'advocate' }))
-  analyst = await sessionFor(t, await buildStaff(t, { role: 'analyst' }))
+  admin = await sessionFor(t, await buildStaff(t, { role: 'admin' }))
 })
 afterAll(() => t.close())
 
@@ -117,12 +117,18 @@ describe('GET /api/directory/search', () => {
     expect((await search('q=shelter', null)).status).toBe(401)
   })
 
-  it('is open to every staff role (so no role gets 403), but only some see confidential entries', () => {
-    expect(
-      roles.every((role) =>
-        ['advocate', 'supervisor', 'directory_manager', 'analyst', 'admin'].includes(role),
-      ),
-    ).toBe(true)
+  it('is open to every staff role but analysts (who reach figures only), and only some see confidential entries', () => {
+    expect(roles.filter((role) => can(role, 'directory.read'))).toEqual([
+      'advocate',
+      'supervisor',
+      'directory_manager',
+      'admin',
+    ])
+    expect(roles.filter((role) => can(role, 'directory.read_confidential'))).toEqual([
+      'advocate',
+      'supervisor',
+      'directory_manager',
+    ])
   })
 
   it.each([
@@ -206,7 +212,7 @@ describe('GET /api/directory/search', () => {
     const forAdvocate = await search('q=shelter')
     expect(forAdvocate.body.results).toHaveLength(1)
     expect(forAdvocate.body.results[0]).toMatchObject({ confidential: true })
-    expect((await search('q=shelter', analyst)).body.results).toEqual([])
+    expect((await search('q=shelter', admin)).body.results).toEqual([])
     const publicSearch = await search('q=shelter', null, '/api/directory/public-search')
     expect(publicSearch.status).toBe(200)
     expect(publicSearch.body.results).toEqual([])

@@ -48,10 +48,16 @@ const bounds = (window: Window) => sql`
 
 /** Signals received in either period, broken down every way the report needs, in one scan. */
 export async function signalGroups(db: Kysely<DB>, window: Window): Promise<SignalGroupRow[]> {
+  return (await signalGroupsQuery(window).execute(db)).rows
+}
+
+export function signalGroupsQuery(window: Window) {
   const tz = window.timeZone
-  const result = await sql<SignalGroupRow>`
+  // First the signals grouped by every dimension at once (a hash aggregate in one pass over the
+  // rows, with what each breakdown needs summed), then every breakdown from those few groups.
+  return sql<SignalGroupRow>`
     with b as (${bounds(window)}),
-    s as (
+    fine as (
       select
         case when sig.received_at >= b.cur_start then 'c' else 'p' end as p,
         sig.channel::text as channel,
@@ -59,16 +65,20 @@ export async function signalGroups(db: Kysely<DB>, window: Window): Promise<Sign
         coalesce(sig.province, 'unknown') as province,
         coalesce(sig.caller_type, 'unknown') as caller_type,
         coalesce(sig.preferred_language, sig.language) as language,
-        to_char(sig.received_at at time zone ${tz}, 'YYYY-MM') as month,
-        sig.classification = 'trafficking' as trafficking,
-        sig.abandoned_at is not null as abandoned,
-        extract(epoch from sig.answered_at - coalesce(sig.enqueued_at, sig.received_at)) as wait,
-        extract(epoch from coalesce(sig.wrap_up_ended_at, sig.ended_at) - sig.answered_at) as handling,
-        hashtextextended(concat_ws('|', sig.id, sig.channel, sig.classification, sig.province,
+        date_trunc('month', sig.received_at at time zone ${tz}) as month,
+        count(*) as n,
+        count(*) filter (where sig.classification = 'trafficking') as trafficking,
+        count(*) filter (where sig.abandoned_at is not null) as abandoned,
+        sum(extract(epoch from sig.answered_at - coalesce(sig.enqueued_at, sig.received_at))) as wait_sum,
+        count(sig.answered_at) as wait_count,
+        sum(extract(epoch from coalesce(sig.wrap_up_ended_at, sig.ended_at) - sig.answered_at)) as handling_sum,
+        count(coalesce(sig.wrap_up_ended_at, sig.ended_at) - sig.answered_at) as handling_count,
+        bit_xor(hash_record_extended(row(sig.id, sig.channel, sig.classification, sig.province,
           sig.caller_type, sig.language, sig.preferred_language, sig.received_at, sig.enqueued_at,
-          sig.answered_at, sig.abandoned_at, sig.ended_at, sig.wrap_up_ended_at), 0) as h
+          sig.answered_at, sig.abandoned_at, sig.ended_at, sig.wrap_up_ended_at), 0)) as h
       from intake_signal sig, b
       where sig.received_at >= b.prev_start and sig.received_at < b.cur_end
+      group by 1, 2, 3, 4, 5, 6, 7
     )
     select p,
       case
@@ -80,18 +90,17 @@ export async function signalGroups(db: Kysely<DB>, window: Window): Promise<Sign
         when grouping(month) = 0 then 'month'
         else 'total'
       end as by,
-      coalesce(channel, classification, province, caller_type, language, month) as k,
-      count(*)::int as n,
-      (count(*) filter (where trafficking))::int as trafficking,
-      (count(*) filter (where abandoned))::int as abandoned,
-      avg(wait)::float8 as wait_average,
-      avg(handling)::float8 as handling_average,
+      coalesce(channel, classification, province, caller_type, language, to_char(month, 'YYYY-MM')) as k,
+      sum(n)::int as n,
+      sum(trafficking)::int as trafficking,
+      sum(abandoned)::int as abandoned,
+      (sum(wait_sum) / nullif(sum(wait_count), 0))::float8 as wait_average,
+      (sum(handling_sum) / nullif(sum(handling_count), 0))::float8 as handling_average,
       case when grouping(channel, classification, province, caller_type, language, month) = 63
         then bit_xor(h)::text end as fingerprint
-    from s
+    from fine
     group by grouping sets ((p), (p, channel), (p, classification), (p, province), (p, caller_type),
-      (p, language), (p, month))`.execute(db)
-  return result.rows
+      (p, language), (p, month))`
 }
 
 /**
@@ -202,16 +211,16 @@ export async function caseFingerprints(
 ): Promise<{ name: string; v: string | null }[]> {
   const result = await sql<{ name: string; v: string | null }>`
     with b as (${bounds(window)})
-    select 'case_file' as name, bit_xor(hashtextextended(concat_ws('|', id, updated_at, closed_at), 0))::text as v
+    select 'case_file' as name, bit_xor(hash_record_extended(row(id, updated_at, closed_at), 0))::text as v
       from case_file, b where created_at < b.cur_end and (closed_at is null or closed_at >= b.prev_start)
-    union all select 'case_person', bit_xor(hashtextextended(concat_ws('|', cp.id, cp.updated_at), 0))::text
+    union all select 'case_person', bit_xor(hash_record_extended(row(cp.id, cp.updated_at), 0))::text
       from case_person cp join case_file cf on cf.id = cp.case_id, b
       where cf.created_at >= b.prev_start and cf.created_at < b.cur_end
-    union all select 'case_referral', bit_xor(hashtextextended(concat_ws('|', id, updated_at), 0))::text
+    union all select 'case_referral', bit_xor(hash_record_extended(row(id, updated_at), 0))::text
       from case_referral, b where created_at >= b.prev_start and created_at < b.cur_end
-    union all select 'case_need', bit_xor(hashtextextended(concat_ws('|', id, updated_at), 0))::text
+    union all select 'case_need', bit_xor(hash_record_extended(row(id, updated_at), 0))::text
       from case_need, b where created_at >= b.prev_start and created_at < b.cur_end
-    union all select 'case_escalation', bit_xor(hashtextextended(concat_ws('|', id, updated_at), 0))::text
+    union all select 'case_escalation', bit_xor(hash_record_extended(row(id, updated_at), 0))::text
       from case_escalation, b where started_at >= b.prev_start and started_at < b.cur_end`.execute(db)
   return result.rows
 }
@@ -224,7 +233,7 @@ export async function providerProvinces(
     select coalesce(o.jurisdiction_province,
         (select min(l.province) from directory_location l where l.organization_id = o.id), 'unknown') as k,
       count(*)::int as v,
-      bit_xor(hashtextextended(concat_ws('|', o.id, o.updated_at), 0))::text as h
+      bit_xor(hash_record_extended(row(o.id, o.updated_at), 0))::text as h
     from directory_organization o
     where o.kind = 'service_provider'
     group by 1`.execute(db)
