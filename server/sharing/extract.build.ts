@@ -38,8 +38,11 @@ export function buildExtract(
     const j = random(i + 1)
     ;[published[i], published[j]] = [published[j]!, published[i]!]
   }
+  published.forEach((record, index) => {
+    record[ROW_NUMBER] = String(index + 1)
+  })
   return {
-    records: published.map((record, index) => ({ [ROW_NUMBER]: String(index + 1), ...record })),
+    records: published,
     levels: result.levels,
     informationLoss: result.summary,
   }

@@ -60,11 +60,9 @@ export interface ExtractVariable {
 const isState = (value: string): value is Exclude<AnswerState, 'given'> =>
   (unansweredStates as readonly string[]).includes(value)
 
-/** An answer as a cell: its value when given, else its state. */
-const single = (value: string | null, state: AnswerState) => (state === 'given' ? (value ?? '') : state)
-/** A list answer as a cell: its values in the code list's order, else its state. */
-const listed = (order: readonly string[], values: readonly string[] | null, state: AnswerState) =>
-  state === 'given' ? sorted(order, values ?? []) : state
+/** A list answer's cell (values joined by commas, or a state) in the code list's order. */
+const listed = (order: readonly string[], cell: string) =>
+  isState(cell) ? cell : sorted(order, cell.split(','))
 const sorted = (order: readonly string[], values: readonly string[]) =>
   values.length === 0 ? NONE : [...values].sort((a, b) => order.indexOf(a) - order.indexOf(b)).join(SEPARATOR)
 
@@ -172,7 +170,9 @@ function ageIn(bands: Band[]) {
 
 const ageLabel = (value: string, lang: ExtractLanguage, t: Translate) => {
   if (isState(value) || value === SUPPRESSED) return stateLabel(value, lang, t)
-  const [, min, max] = /^(\d+)(?:-(\d+)|\+)$/.exec(value)!
+  const match = /^(\d+)(?:-(\d+)|\+)$/.exec(value)
+  if (!match) return value
+  const [, min, max] = match
   return max === undefined ? t(lang, 'sharing:age.from', { min }) : t(lang, 'sharing:age.range', { min, max })
 }
 
@@ -268,12 +268,7 @@ export const extractVariables: ExtractVariable[] = [
   },
   quasiIdentifier(
     'rel_AgeBroad',
-    (row) =>
-      row.age_answer !== 'given'
-        ? row.age_answer
-        : row.age_years !== null
-          ? String(row.age_years)
-          : row.age_band!,
+    (row) => row.age,
     hierarchy([
       ['ctdc_band', ageIn(ctdcAgeBands)],
       ['broad_band', ageIn(broadAgeBands)],
@@ -285,14 +280,14 @@ export const extractVariables: ExtractVariable[] = [
   ),
   quasiIdentifier(
     htcdsNames.gender,
-    (row) => (row.gender_answer === 'unknown' ? htcdsGenderUnknown : single(row.gender, row.gender_answer)),
+    (row) => (row.gender === 'unknown' ? htcdsGenderUnknown : row.gender),
     hierarchy([['value', (value) => value]]),
     withStates(genderValues).filter((value) => value !== 'unknown'),
     labelled('cases:htcds.prs_Gender'),
   ),
   quasiIdentifier(
     htcdsNames.province,
-    (row) => single(row.province, row.province_answer),
+    (row) => row.province,
     hierarchy([
       ['province', (value) => value],
       ['region', (value) => regionOf[value as ProvinceCode] ?? value],
@@ -314,7 +309,7 @@ export const extractVariables: ExtractVariable[] = [
   ),
   quasiIdentifier(
     htcdsNames.residency,
-    (row) => single(row.residency, row.residency_answer),
+    (row) => row.residency,
     hierarchy([
       ['status', (value) => value],
       ['status_group', (value) => residencyGroupOf[value] ?? value],
@@ -325,14 +320,14 @@ export const extractVariables: ExtractVariable[] = [
   plain(
     htcdsNames.role,
     'other',
-    (row) => single(row.role, row.role_answer),
+    (row) => row.role,
     personRoles.filter((role) => role === 'victim' || role === 'survivor'),
     'cases:personRole',
   ),
   plain(
     htcdsNames.traffickingStatus,
     'other',
-    (row) => single(row.trafficking_status, row.trafficking_status_answer),
+    (row) => row.trafficking_status,
     htcdsValues('vic_TraffickingStatus'),
     'cases:htcds.vic_TraffickingStatus',
   ),
@@ -355,8 +350,7 @@ export const extractVariables: ExtractVariable[] = [
   plain(
     htcdsNames.traffickingTypes,
     'sensitive',
-    (row) =>
-      listed(htcdsValues('vic_TypeOfExploitation'), row.trafficking_types, row.trafficking_types_answer),
+    (row) => listed(htcdsValues('vic_TypeOfExploitation'), row.trafficking_types),
     htcdsValues('vic_TypeOfExploitation'),
     'cases:htcds.vic_TypeOfExploitation',
     { multiple: true },
@@ -364,8 +358,7 @@ export const extractVariables: ExtractVariable[] = [
   plain(
     htcdsNames.methodsOfControl,
     'sensitive',
-    (row) =>
-      listed(htcdsValues('vic_MethodsOfControl'), row.methods_of_control, row.methods_of_control_answer),
+    (row) => listed(htcdsValues('vic_MethodsOfControl'), row.methods_of_control),
     htcdsValues('vic_MethodsOfControl'),
     'cases:htcds.vic_MethodsOfControl',
     { multiple: true },
@@ -373,8 +366,7 @@ export const extractVariables: ExtractVariable[] = [
   plain(
     htcdsNames.recruitment,
     'sensitive',
-    (row) =>
-      listed(htcdsValues('vic_MethodOfRecruitment'), row.recruitment_methods, row.recruitment_methods_answer),
+    (row) => listed(htcdsValues('vic_MethodOfRecruitment'), row.recruitment_methods),
     htcdsValues('vic_MethodOfRecruitment'),
     'cases:htcds.vic_MethodOfRecruitment',
     { multiple: true },
@@ -382,7 +374,7 @@ export const extractVariables: ExtractVariable[] = [
   plain(
     htcdsNames.industry,
     'sensitive',
-    (row) => single(row.industry, row.industry_answer),
+    (row) => row.industry,
     htcdsValues('vic_ForcedLabourIndustry'),
     'cases:htcds.vic_ForcedLabourIndustry',
   ),

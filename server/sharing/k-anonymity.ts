@@ -112,8 +112,10 @@ function classesOf(records: readonly DataRecord[], quasiIdentifiers: readonly st
 
 /** One quasi-identifier's values, coded: each level's generalised value per distinct original value. */
 interface Coded {
-  /** [level][original index] → index of the generalised value in `values[level]`. */
+  /** [level][signature] → index of the generalised value in `values[level]`. */
   codes: Int32Array[]
+  /** [original index] → its signature: originals generalised alike at every level share one. */
+  signatureOf: Int32Array
   values: string[][]
   /** [level][generalised value index] → the share of the precision a cell of that value loses. */
   losses: Float64Array[]
@@ -153,7 +155,25 @@ function code(qi: QuasiIdentifier, originals: string[]): Coded {
       values[level]![at] === SUPPRESSED ? 1 : distinct <= 1 ? 0 : (set.size - 1) / (distinct - 1),
     )
   })
-  return { codes, values, losses }
+  // Originals alike at every level share a signature; the codes are kept per signature.
+  const signatures = new Map<string, number>()
+  const representatives: number[] = []
+  const signatureOf = Int32Array.from(originals, (_, i) => {
+    const key = codes.map((column) => column[i]).join(',')
+    let at = signatures.get(key)
+    if (at === undefined) {
+      at = representatives.length
+      signatures.set(key, at)
+      representatives.push(i)
+    }
+    return at
+  })
+  return {
+    codes: codes.map((column) => Int32Array.from(representatives, (i) => column[i]!)),
+    values,
+    losses,
+    signatureOf,
+  }
 }
 
 interface Evaluation {
@@ -179,16 +199,13 @@ export function anonymize(
   const q = quasiIdentifiers.length
   const heights = quasiIdentifiers.map((qi) => qi.levels.length)
 
-  // Distinct original values per quasi-identifier, then records grouped by their original tuple:
-  // every node is evaluated on the groups, not the records.
+  // Distinct original values per quasi-identifier, coded at every level; then records grouped by
+  // the tuple of their values' signatures (originals that every level generalises alike, such as the
+  // days of one month, are one). Every node is evaluated on the groups, not the records.
   const originalIndex = quasiIdentifiers.map(() => new Map<string, number>())
   const originals: string[][] = quasiIdentifiers.map(() => [])
-  const groupOf = new Int32Array(n)
-  const groupKeys = new Map<string, number>()
-  const groupTuples: number[][] = []
-  const groupSizes: number[] = []
-  records.forEach((record, r) => {
-    const tuple = quasiIdentifiers.map((qi, i) => {
+  const originalOf = quasiIdentifiers.map((qi, i) =>
+    Int32Array.from(records, (record) => {
       const value = record[qi.name] ?? ''
       let at = originalIndex[i]!.get(value)
       if (at === undefined) {
@@ -197,7 +214,15 @@ export function anonymize(
         originals[i]!.push(value)
       }
       return at
-    })
+    }),
+  )
+  const coded = quasiIdentifiers.map((qi, i) => code(qi, originals[i]!))
+  const groupOf = new Int32Array(n)
+  const groupKeys = new Map<string, number>()
+  const groupTuples: number[][] = []
+  const groupSizes: number[] = []
+  for (let r = 0; r < n; r += 1) {
+    const tuple = coded.map((entry, i) => entry.signatureOf[originalOf[i]![r]!]!)
     const key = tuple.join(',')
     let group = groupKeys.get(key)
     if (group === undefined) {
@@ -208,8 +233,7 @@ export function anonymize(
     }
     groupSizes[group]! += 1
     groupOf[r] = group
-  })
-  const coded = quasiIdentifiers.map((qi, i) => code(qi, originals[i]!))
+  }
 
   /** The class of each group at a node, and each class's size. */
   const classesAt = (node: readonly number[]) => {
