@@ -49,12 +49,9 @@ export async function computeReport(
     .setIsolationLevel('repeatable read')
     .execute(async (trx) => {
       await sql`set transaction read only`.execute(trx)
-      // The breakdowns aggregate by hashing in memory rather than sorting on disk: the planner,
-      // which cannot tell that a million signals fall into a few hundred groups, would sort them
-      // all; sorting stays where nothing else will do (the wait's percentile). And the plan is run,
-      // not compiled: JIT compilation costs more than it saves on these few scans.
+      // The breakdowns aggregate by hashing in memory rather than sorting on disk; and the plan is
+      // run, not compiled: JIT compilation costs more than it saves on these few scans.
       await sql`set local work_mem = '64MB'`.execute(trx)
-      await sql`set local enable_sort = off`.execute(trx)
       await sql`set local jit = off`.execute(trx)
       return {
         signals: await signalGroups(trx, window),
