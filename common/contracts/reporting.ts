@@ -329,6 +329,23 @@ const periodRange = z.object({
   to: z.string(),
 })
 
+/** An indicator as the API returns it, its figures of the given schema (a number, or also `x`). */
+const indicatorSchema = <F extends z.ZodType>(figure: F) =>
+  z.object({
+    id: z.enum(indicatorIds as [IndicatorId, ...IndicatorId[]]),
+    title: z.string(),
+    definition: z.string(),
+    unit: z.enum(['count', 'share', 'seconds']),
+    chart: z.enum(['none', 'bars', 'time_series', 'province_bars']),
+    dimensions: z.array(z.object({ id: z.enum(dimensions), label: z.string() })),
+    rows: z.array(
+      z.object({ key: z.array(z.string()), labels: z.array(z.string()), value: figure, previous: figure }),
+    ),
+  })
+
+const sectionsSchema = <I extends z.ZodType>(indicator: I) =>
+  z.array(z.object({ id: z.enum(reportSections), title: z.string(), indicators: z.array(indicator) }))
+
 /** The report as the API returns it (`PresentedReport`). */
 export const presentedReportSchema = z.object({
   lang: z.enum(['en', 'fr']),
@@ -341,30 +358,7 @@ export const presentedReportSchema = z.object({
   definitionsVersion: z.string(),
   fingerprint: z.string(),
   generatedAt: z.string(),
-  sections: z.array(
-    z.object({
-      id: z.enum(reportSections),
-      title: z.string(),
-      indicators: z.array(
-        z.object({
-          id: z.enum(indicatorIds as [IndicatorId, ...IndicatorId[]]),
-          title: z.string(),
-          definition: z.string(),
-          unit: z.enum(['count', 'share', 'seconds']),
-          chart: z.enum(['none', 'bars', 'time_series', 'province_bars']),
-          dimensions: z.array(z.object({ id: z.enum(dimensions), label: z.string() })),
-          rows: z.array(
-            z.object({
-              key: z.array(z.string()),
-              labels: z.array(z.string()),
-              value: z.number().nullable(),
-              previous: z.number().nullable(),
-            }),
-          ),
-        }),
-      ),
-    }),
-  ),
+  sections: sectionsSchema(indicatorSchema(z.number().nullable())),
 }) satisfies z.ZodType<PresentedReport>
 
 const publishedFigure = z.union([z.number(), z.literal('x')])
@@ -373,29 +367,9 @@ const publishedFigure = z.union([z.number(), z.literal('x')])
 export const publicStatisticsSchema = presentedReportSchema.omit({ sections: true }).extend({
   threshold: z.number(),
   rounding: z.enum(['none', 'base5']),
-  sections: z.array(
-    z.object({
-      id: z.enum(reportSections),
-      title: z.string(),
-      indicators: z.array(
-        z.object({
-          id: z.enum(indicatorIds as [IndicatorId, ...IndicatorId[]]),
-          title: z.string(),
-          definition: z.string(),
-          unit: z.enum(['count', 'share', 'seconds']),
-          chart: z.enum(['none', 'bars', 'time_series', 'province_bars']),
-          dimensions: z.array(z.object({ id: z.enum(dimensions), label: z.string() })),
-          rows: z.array(
-            z.object({
-              key: z.array(z.string()),
-              labels: z.array(z.string()),
-              value: publishedFigure,
-              previous: publishedFigure,
-            }),
-          ),
-          total: z.object({ value: publishedFigure, previous: publishedFigure }),
-        }),
-      ),
+  sections: sectionsSchema(
+    indicatorSchema(publishedFigure).extend({
+      total: z.object({ value: publishedFigure, previous: publishedFigure }),
     }),
   ),
 })

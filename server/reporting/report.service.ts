@@ -121,15 +121,20 @@ function assemble(
         .filter((row) => row.indicator === indicator)
         .map((row) => ({ p: row.p, k: row.k1 ?? '', v: row.v ?? 0 })),
     )
-  const channelMeasure = (measure: (row: SignalGroupRow) => number | null): ReportRow[] =>
+  /** A measure per channel, from rows keyed by period and channel; null where a channel had none. */
+  const perChannel = <R extends { p: 'c' | 'p'; k: string | null }>(
+    rows: R[],
+    measure: (row: R) => number | null,
+  ): ReportRow[] =>
     channels.map((channel) => {
-      const of = (p: 'c' | 'p') => signalsBy('channel').find((row) => row.p === p && row.k === channel)
       const value = (p: 'c' | 'p') => {
-        const row = of(p)
+        const row = rows.find((candidate) => candidate.p === p && candidate.k === channel)
         return row ? measure(row) : null
       }
       return { key: [channel], value: value('c'), previous: value('p') }
     })
+  const channelMeasure = (measure: (row: SignalGroupRow) => number | null) =>
+    perChannel(signalsBy('channel'), measure)
 
   const months = { c: monthsOf(window.current), p: monthsOf(window.previous) }
   const monthly = (measure: (row: SignalGroupRow) => number): ReportRow[] => {
@@ -174,10 +179,7 @@ function assemble(
     'needs.requested_share': shares(known.need, needs, total(needs)),
     'escalations.by_kind': listed(known.escalation, caseCounts('escalations.by_kind')),
     'service.wait_average': channelMeasure((row) => row.wait_average),
-    'service.wait_p90': channels.map((channel) => {
-      const of = (p: 'c' | 'p') => waits.find((row) => row.p === p && row.k === channel)?.wait_p90 ?? null
-      return { key: [channel], value: of('c'), previous: of('p') }
-    }),
+    'service.wait_p90': perChannel(waits, (row) => row.wait_p90),
     'service.handling_average': channelMeasure((row) => row.handling_average),
     'service.unanswered_share': channelMeasure((row) => (row.n === 0 ? null : row.abandoned / row.n)),
     'coverage.providers_share': shares(
