@@ -75,6 +75,8 @@ export interface IntakeSignalTable {
   /** Recorded at wrap-up when the person said; null when not recorded. */
   province: SignalProvince | null
   caller_type: CallerType | null
+  /** Kept by PostgreSQL: a hash of the columns the funder's report reads (64-bit: read it as text). */
+  report_hash: ColumnType<number, never, never>
   last_seq: Generated<number>
   last_message_at: Timestamp
   language: Generated<string>

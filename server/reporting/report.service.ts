@@ -17,6 +17,7 @@ import { provinceCodes } from '../../common/geography.ts'
 import { genders, traffickingTypes } from '../../common/htcds/index.ts'
 import { monthsOf, previousPeriod } from '../../common/periods.ts'
 import type { Database } from '../db/database.ts'
+import { readSideBySide } from '../db/snapshot.ts'
 import { classifications } from '../intake/intake.tables.ts'
 import {
   caseFigures,
@@ -27,13 +28,14 @@ import {
   signalGroups,
   type Window,
   waitPercentiles,
+  windowBounds,
 } from './report.store.ts'
 
 /**
  * Computes every indicator for a period beside the period before it, in one read-only snapshot
- * (REPEATABLE READ), so the figures agree with each other and with the fingerprint. Categories are
- * listed in full, zeros included, with what was not shared or not recorded as its own category:
- * nothing is dropped silently.
+ * (REPEATABLE READ, shared by two connections), so the figures agree with each other and with the
+ * fingerprint. Categories are listed in full, zeros included, with what was not shared or not
+ * recorded as its own category: nothing is dropped silently.
  */
 export async function computeReport(
   database: Database,
@@ -44,23 +46,28 @@ export async function computeReport(
     previous: previousPeriod(options.period),
     timeZone: options.timeZone,
   }
-  const read = await database.db
-    .transaction()
-    .setIsolationLevel('repeatable read')
-    .execute(async (trx) => {
-      await sql`set transaction read only`.execute(trx)
-      // The breakdowns aggregate by hashing in memory rather than sorting on disk; and the plan is
-      // run, not compiled: JIT compilation costs more than it saves on these few scans.
+  // About as much work on each of two connections: the signals' breakdowns on one, the waits'
+  // percentiles and the case tables on the other.
+  const bounds = await windowBounds(database.db, window)
+  const [signals, rest] = await readSideBySide(
+    database,
+    async (trx) => {
+      // The breakdowns aggregate by hashing in memory rather than sorting on disk; the plan is run,
+      // not compiled (JIT costs more than it saves on these few scans); and each connection keeps
+      // to one process, since the two side by side already have a core each.
       await sql`set local work_mem = '64MB'`.execute(trx)
       await sql`set local jit = off`.execute(trx)
-      return {
-        signals: await signalGroups(trx, window),
-        waits: await waitPercentiles(trx, window),
-        cases: await caseFigures(trx, window),
-        fingerprints: await caseFingerprints(trx, window),
-        providers: await providerProvinces(trx),
-      }
-    })
+      await sql`set local max_parallel_workers_per_gather = 0`.execute(trx)
+    },
+    (trx) => signalGroups(trx, bounds),
+    async (trx) => ({
+      waits: await waitPercentiles(trx, bounds),
+      cases: await caseFigures(trx, bounds),
+      fingerprints: await caseFingerprints(trx, bounds),
+      providers: await providerProvinces(trx),
+    }),
+  )
+  const read = { signals, ...rest }
   const figures = assemble(window, read.signals, read.cases, read.providers, read.waits)
   const wanted = options.indicators ?? indicatorIds
   const fingerprint = createHash('sha256')
@@ -68,9 +75,10 @@ export async function computeReport(
       JSON.stringify({
         signals: read.signals
           .filter((row) => row.by === 'total')
-          .map((row) => [row.p, row.n, row.fingerprint]),
-        cases: read.fingerprints.map((row) => [row.name, row.v]),
-        providers: read.providers.map((row) => [row.k, row.v, row.h]),
+          .map((row) => [row.p, row.n, row.fingerprint])
+          .sort(byFirst),
+        cases: read.fingerprints.map((row) => [row.name, row.v]).sort(byFirst),
+        providers: read.providers.map((row) => [row.k, row.v, row.h]).sort(byFirst),
       }),
     )
     .digest('hex')
@@ -84,6 +92,9 @@ export async function computeReport(
     indicators: wanted.map((id) => ({ id, rows: figures[id] })),
   }
 }
+
+/** Rows in the order of their first column, whatever order the plan returned them in. */
+const byFirst = (a: unknown[], b: unknown[]) => String(a[0]).localeCompare(String(b[0]))
 
 // ---------------------------------------------------------------------------------------------------
 // From query rows to indicators
