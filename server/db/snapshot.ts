@@ -17,7 +17,7 @@ export async function readSideBySide<A, B>(
   first: Reader<A>,
   second: Reader<B>,
 ): Promise<[A, B]> {
-  const readOnly = (database.db as Kysely<DB>).transaction().setIsolationLevel('repeatable read')
+  const readOnly = database.db.transaction().setIsolationLevel('repeatable read')
   return readOnly.execute(async (trx) => {
     await sql`set transaction read only`.execute(trx)
     await prepare(trx)
