@@ -157,7 +157,8 @@ export async function waitPercentiles(
     select array[${sql.join(
       cells.map(
         (cell) => sql`percentile_cont(0.9) within group (order by ${waitSeconds})
-          filter (where sig.channel = ${cell.k} and ${isCurrent(b, sql`sig.received_at`)} = ${cell.p})`,
+          filter (where sig.channel = ${cell.k} and sig.received_at ${cell.p === 'c' ? sql`>=` : sql`<`}
+            ${b.currentStart}::timestamptz)`,
       ),
     )}]::float8[] as p90
     from intake_signal sig
