@@ -405,7 +405,7 @@ describe('case management in the console', () => {
       },
     ])
     visitor.socket.close()
-  })
+  }, 120_000) // the whole journey, from the chat to the closed case, with a supervisor between
 
   it('en français : un dossier ouvert depuis le clavardage, une deuxième conversation ajoutée par son numéro, une mineure au Québec, et la liste des dossiers à suivre', async () => {
     const { page } = await consoleAs('advocate', 'fr-CA', '/workspace')

@@ -14,7 +14,15 @@ export const chromiumPath = process.env.RELAIS_CHROMIUM ?? '/usr/bin/chromium'
 async function ensureWebBuild() {
   if (existsSync(path.join(webDistDir, 'index.html'))) return
   const { build } = await import('vite')
-  await build({ configFile: path.resolve(import.meta.dirname, '../../vite.config.ts'), logLevel: 'warn' })
+  // As `vite build` does from the test command: a production build, not the test run's NODE_ENV
+  // (React's development build renders twice and would double every request the pages make).
+  const nodeEnv = process.env.NODE_ENV
+  process.env.NODE_ENV = 'production'
+  try {
+    await build({ configFile: path.resolve(import.meta.dirname, '../../vite.config.ts'), logLevel: 'warn' })
+  } finally {
+    process.env.NODE_ENV = nodeEnv
+  }
 }
 
 /** Headless Debian Chromium, with no background traffic to outside hosts. */
