@@ -12,13 +12,17 @@ const workMem = async (trx: Kysely<DB>) =>
 const prepare = async (trx: Kysely<DB>) => {
   await sql`set local work_mem = '12MB'`.execute(trx)
 }
+/** A table of two rows, the data both readers count. */
+const createProbe = async (database: Database) => {
+  await sql`create table snapshot_probe (n int)`.execute(database.db)
+  await sql`insert into snapshot_probe values (1), (2)`.execute(database.db)
+}
 
 describe('two readers side by side on PostgreSQL', () => {
   let database: TestDatabase
   beforeAll(async () => {
     database = await createTestDatabase()
-    await sql`create table snapshot_probe (n int)`.execute(database.db)
-    await sql`insert into snapshot_probe values (1), (2)`.execute(database.db)
+    await createProbe(database)
   })
   afterAll(() => database.close())
 
@@ -79,8 +83,7 @@ describe('two readers on PGlite, which has one connection', () => {
   let database: Database
   beforeAll(async () => {
     database = await createPGliteDatabase()
-    await sql`create table snapshot_probe (n int)`.execute(database.db)
-    await sql`insert into snapshot_probe values (1), (2)`.execute(database.db)
+    await createProbe(database)
   })
   afterAll(() => database.close())
 

@@ -49,7 +49,7 @@ export async function computeReport(
   // About as much work on each of two connections: the signals' breakdowns on one, the waits'
   // percentiles and the case tables on the other.
   const bounds = await windowBounds(database.db, window)
-  const [signals, rest] = await readSideBySide(
+  const [signals, { waits, cases, fingerprints, providers }] = await readSideBySide(
     database,
     async (trx) => {
       // The breakdowns aggregate by hashing in memory rather than sorting on disk; the plan is run,
@@ -67,18 +67,17 @@ export async function computeReport(
       providers: await providerProvinces(trx),
     }),
   )
-  const read = { signals, ...rest }
-  const figures = assemble(window, read.signals, read.cases, read.providers, read.waits)
+  const figures = assemble(window, signals, cases, providers, waits)
   const wanted = options.indicators ?? indicatorIds
   const fingerprint = createHash('sha256')
     .update(
       JSON.stringify({
-        signals: read.signals
+        signals: signals
           .filter((row) => row.by === 'total')
           .map((row) => [row.p, row.n, row.fingerprint])
           .sort(byFirst),
-        cases: read.fingerprints.map((row) => [row.name, row.v]).sort(byFirst),
-        providers: read.providers.map((row) => [row.k, row.v, row.h]).sort(byFirst),
+        cases: fingerprints.map((row) => [row.name, row.v]).sort(byFirst),
+        providers: providers.map((row) => [row.k, row.v, row.h]).sort(byFirst),
       }),
     )
     .digest('hex')

@@ -84,12 +84,15 @@ const isCurrent = (b: Bounds, column: RawBuilder<unknown>) =>
   sql`case when ${column} >= ${b.currentStart}::timestamptz then 'c' else 'p' end`
 const inWindow = (b: Bounds, column: RawBuilder<unknown>) =>
   sql`${column} >= ${b.previousStart}::timestamptz and ${column} < ${b.end}::timestamptz`
+/** A case open at some time in the window: what the active and closed counts, and the fingerprint, read. */
+const caseInWindow = (b: Bounds) =>
+  sql`cf.created_at < ${b.end}::timestamptz and (cf.closed_at is null or cf.closed_at >= ${b.previousStart}::timestamptz)`
 const waitSeconds = sql`date_part('epoch', sig.answered_at - coalesce(sig.enqueued_at, sig.received_at))`
 
 /** Signals received in either period, broken down every way the report needs, in one scan. */
 export async function signalGroups(db: Kysely<DB>, b: Bounds): Promise<SignalGroupRow[]> {
   // First the signals grouped by every dimension at once, each joined to its bucket (a hash
-  // aggregate in one parallel pass, with what each breakdown needs summed), then every breakdown
+  // aggregate in one pass, with what each breakdown needs summed), then every breakdown
   // from those few groups. The buckets are a relation of their own so that the planner counts a
   // few dozen of them, not one per instant a signal was received at.
   const { rows } = await sql<SignalGroupRow>`
@@ -168,10 +171,9 @@ export async function waitPercentiles(
 
 /** Case, potential-victim, referral, need and escalation figures, as uniform rows. */
 export async function caseFigures(db: Kysely<DB>, b: Bounds): Promise<FigureRow[]> {
-  const tagged = (column: RawBuilder<unknown>) => isCurrent(b, column)
   const result = await sql<FigureRow>`
     with opened as materialized (
-      select ${tagged(sql`cf.created_at`)} as p, cf.id, cf.trafficking_types, cf.trafficking_types_answer,
+      select ${isCurrent(b, sql`cf.created_at`)} as p, cf.id, cf.trafficking_types, cf.trafficking_types_answer,
         cf.province, cf.province_answer
       from case_file cf where ${inWindow(b, sql`cf.created_at`)}
     ),
@@ -205,9 +207,7 @@ export async function caseFigures(db: Kysely<DB>, b: Bounds): Promise<FigureRow[
           and cf.closed_at < ${b.end}::timestamptz)::int as closed_c,
         count(*) filter (where cf.closed_at >= ${b.previousStart}::timestamptz
           and cf.closed_at < ${b.currentStart}::timestamptz)::int as closed_p
-      from case_file cf
-      where cf.created_at < ${b.end}::timestamptz
-        and (cf.closed_at is null or cf.closed_at >= ${b.previousStart}::timestamptz)
+      from case_file cf where ${caseInWindow(b)}
     )
     select 'cases.opened' as indicator, p, null::text as k1, null::text as k2, count(*)::int as v
       from opened group by p
@@ -232,24 +232,25 @@ export async function caseFigures(db: Kysely<DB>, b: Bounds): Promise<FigureRow[
         p, coalesce(gender, age_band, province), null, count(*)::int
       from victims group by grouping sets ((p), (p, gender), (p, age_band), (p, province))
     union all
-    select 'referrals.by_need', ${tagged(sql`r.created_at`)}, r.need_kind, null, count(*)::int
+    select 'referrals.by_need', ${isCurrent(b, sql`r.created_at`)}, r.need_kind, null, count(*)::int
       from case_referral r where ${inWindow(b, sql`r.created_at`)}
       group by 2, 3
     union all
-    select 'referrals.by_outcome', ${tagged(sql`r.created_at`)}, r.status, null, count(*)::int
+    select 'referrals.by_outcome', ${isCurrent(b, sql`r.created_at`)}, r.status, null, count(*)::int
       from case_referral r where ${inWindow(b, sql`r.created_at`)}
       group by 2, 3
     union all
-    select 'needs.by_kind', ${tagged(sql`n.created_at`)}, n.kind, null, count(*)::int
+    select 'needs.by_kind', ${isCurrent(b, sql`n.created_at`)}, n.kind, null, count(*)::int
       from case_need n where ${inWindow(b, sql`n.created_at`)}
       group by 2, 3
     union all
-    select 'escalations.by_kind', ${tagged(sql`e.started_at`)}, e.kind, null, count(*)::int
+    select 'escalations.by_kind', ${isCurrent(b, sql`e.started_at`)}, e.kind, null, count(*)::int
       from case_escalation e where ${inWindow(b, sql`e.started_at`)} and e.status <> 'cancelled'
       group by 2, 3
 `.execute(db)
   return result.rows
 }
+
 /** The fingerprints of the case tables' rows either period reads, by table. */
 export async function caseFingerprints(
   db: Kysely<DB>,
@@ -257,8 +258,7 @@ export async function caseFingerprints(
 ): Promise<{ name: string; v: string | null }[]> {
   const result = await sql<{ name: string; v: string | null }>`
     select 'case_file' as name, bit_xor(hash_record_extended(row(id, updated_at, closed_at), 0))::text as v
-      from case_file where created_at < ${b.end}::timestamptz
-        and (closed_at is null or closed_at >= ${b.previousStart}::timestamptz)
+      from case_file cf where ${caseInWindow(b)}
     union all select 'case_person', bit_xor(hash_record_extended(row(cp.id, cp.updated_at), 0))::text
       from case_person cp join case_file cf on cf.id = cp.case_id
       where ${inWindow(b, sql`cf.created_at`)}
