@@ -106,6 +106,20 @@ describe.each(engines)('intake messages on $engine', ({ open }) => {
     expect((await seqOf(whatsapp.externalId)).signal_id).not.toBe(signal)
   })
 
+  it('a new sender’s first delivery of two messages opens one conversation; sent again, nothing changes', async () => {
+    const from = phone()
+    const first = message(from)
+    const second = message(from)
+    const outcome = await recordInboundEvent(deps(), event([first, second]), audit)
+    expect(outcome.stored.map((stored) => [stored.seq, stored.opened])).toEqual([
+      [1, true],
+      [2, false],
+    ])
+    expect((await seqOf(second.externalId)).signal_id).toBe((await seqOf(first.externalId)).signal_id)
+    const again = await recordInboundEvent(deps(), event([first, second]), audit)
+    expect(again.stored).toEqual([])
+  })
+
   it('opens a new signal once the last one ended, for the same contact', async () => {
     const from = phone()
     const first = message(from)
