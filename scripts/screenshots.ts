@@ -54,6 +54,7 @@ try {
     await page.getByLabel('Language you would prefer, with an interpreter (optional)').waitFor()
   })
   await shoot('fr-CA', '/console/', 'console-sign-in-fr.png')
+  const usedCodes = new Map<string, string>()
   const signInAsDemo = async (
     page: import('playwright-core').Page,
     role: 'admin' | 'advocate' | 'supervisor',
@@ -62,7 +63,12 @@ try {
     await page.getByLabel('Email address').fill(`${role}@demo.relais.test`)
     await page.getByLabel('Password').fill(secret)
     await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.getByLabel('Six-digit code').fill(currentTotp(demoTotpSecret(`${DEMO_SEED}:${role}`)))
+    // A code is accepted once: a second sign-in of the same account waits for the next one.
+    const totpSecret = demoTotpSecret(`${DEMO_SEED}:${role}`)
+    while (currentTotp(totpSecret) === usedCodes.get(role)) await page.waitForTimeout(500)
+    const code = currentTotp(totpSecret)
+    usedCodes.set(role, code)
+    await page.getByLabel('Six-digit code').fill(code)
     await page.getByRole('button', { name: 'Verify' }).click()
   }
   await shoot('en-CA', '/console/', 'console-directory-en.png', async (page) => {
