@@ -94,7 +94,7 @@ try {
     await page.getByRole('link', { name: 'Cases', exact: true }).click()
     await page.getByRole('table', { name: 'Cases found' }).getByRole('link').first().click()
     await page.getByRole('heading', { name: 'Safety', exact: true }).waitFor()
-    // The case opens with the focus on its form; the shot shows its top, where the safety questions start.
+    // The shot shows the top of the case (its escalations, then safety), wherever the page was scrolled.
     await page.evaluate(() => window.scrollTo(0, 0))
   })
   await shoot('en-CA', '/console/', 'console-users-en.png', async (page) => {
