@@ -24,7 +24,8 @@ export function registerAuditRoutes(app: ZodApp, { database }: AppDeps) {
           action: 'audit.read',
           details: { filter: { actor: query.actor, action: query.action, from: query.from, to: query.to } },
         })
-        await sealAuditEvents(trx)
+        // A sealer at work elsewhere may hold events committed before this read: wait for it.
+        await sealAuditEvents(trx, { wait: true })
         return findAuditEvents(trx, {
           actorId: query.actor,
           action: query.action,

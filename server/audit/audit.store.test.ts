@@ -180,6 +180,54 @@ describe.each(engines)('audit store on $engine', ({ engine, open }) => {
       expect(await verifyAuditChain(database.db)).toEqual({ ok: true, count: before + 8 })
     })
 
+    async function waitsForAdvisoryLock() {
+      const { rows } = await sql<{ n: number }>`
+        select count(*)::int as n from pg_locks
+        where locktype = 'advisory' and not granted`.execute(database.db)
+      return (rows[0]?.n ?? 0) > 0
+    }
+
+    // Two transactions at once need two connections; PGlite has one.
+    it.skipIf(engine === 'pglite')(
+      'waits, when asked, for a sealer at work elsewhere, and then reads what it sealed',
+      async () => {
+        await database.db
+          .transaction()
+          .execute((trx) => appendAuditEvent(trx, system, { action: 'test.sealed_elsewhere' }))
+        let finish = () => {}
+        const held = new Promise<void>((resolve) => {
+          finish = resolve
+        })
+        let sealing = () => {}
+        const sealedElsewhere = new Promise<void>((resolve) => {
+          sealing = resolve
+        })
+        // Another process's sealer: it has sealed the event but not committed yet.
+        const elsewhere = database.db.transaction().execute(async (trx) => {
+          expect(await sealAuditEvents(trx)).toBeGreaterThan(0)
+          sealing()
+          await held
+        })
+        await sealedElsewhere
+        const read = (wait: boolean) =>
+          database.db.transaction().execute(async (trx) => {
+            await sealAuditEvents(trx, { wait })
+            return findAuditEvents(trx, { action: 'test.sealed_elsewhere', limit: 10 })
+          })
+        // Without waiting, the event is neither sealed here nor visible as sealed there.
+        expect(await read(false)).toEqual([])
+        let settled = false
+        const waiting = read(true).finally(() => {
+          settled = true
+        })
+        // Let the other commit only once this read waits for it (or has wrongly gone on without).
+        while (!settled && !(await waitsForAdvisoryLock())) await new Promise((r) => setTimeout(r, 10))
+        finish()
+        await elsewhere
+        expect((await waiting).map((row) => row.action)).toEqual(['test.sealed_elsewhere'])
+      },
+    )
+
     it('refuses updates, deletes and truncation of the trail', async () => {
       await database.db.transaction().execute((trx) => appendAuditEvent(trx, system, { action: 'test.kept' }))
       const { id } = await database.db

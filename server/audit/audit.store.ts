@@ -96,16 +96,20 @@ function inTransaction<T>(db: Kysely<DB>, work: (trx: Kysely<DB>) => Promise<T>)
 /**
  * Seals every committed event not sealed yet into the chain, in the order they were recorded: each
  * gets the next seq, the hash of the event before it and its own. One sealer at a time across
- * processes; when another is sealing, this one returns at once (it will seal what is left). Returns
- * how many events it sealed.
+ * processes; when another is sealing, this one returns at once (it will seal what is left), unless
+ * `wait` is set: then it waits for the other to commit, so that what the caller reads next in its
+ * transaction includes every event committed before the call. Returns how many events it sealed.
  */
-export async function sealAuditEvents(db: Kysely<DB>): Promise<number> {
+export async function sealAuditEvents(db: Kysely<DB>, { wait = false } = {}): Promise<number> {
   let sealed = 0
   for (;;) {
     const count = await inTransaction(db, async (trx) => {
-      const { rows } = await sql<{ locked: boolean }>`
-        select pg_try_advisory_xact_lock(${CHAIN_LOCK}) as locked`.execute(trx)
-      if (!rows[0]?.locked) return 0
+      if (wait) await sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`.execute(trx)
+      else {
+        const { rows } = await sql<{ locked: boolean }>`
+          select pg_try_advisory_xact_lock(${CHAIN_LOCK}) as locked`.execute(trx)
+        if (!rows[0]?.locked) return 0
+      }
       const pending = await trx
         .selectFrom('audit_event')
         .selectAll()
@@ -205,7 +209,7 @@ export interface AuditFilter {
 
 /**
  * Sealed events, newest first, filtered by person, action (prefix) and time range; keyset-paginated by
- * seq. Seal first to include what was just recorded.
+ * seq. Seal first, waiting for any other sealer, to include what was just recorded.
  */
 export async function findAuditEvents(db: Kysely<DB>, filter: AuditFilter) {
   let query = db.selectFrom('audit_event').selectAll().where('seq', 'is not', null)
