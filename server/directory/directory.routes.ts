@@ -10,6 +10,7 @@ import { apiErrorSchema } from '../../common/contracts/errors.ts'
 import { can } from '../../common/permissions.ts'
 import { principalOf } from '../http/access.ts'
 import type { AppDeps, ZodApp } from '../http/app.ts'
+import { DirectoryIndex } from './directory.index.ts'
 import { findResponsibleAgencies, listFilterTerms, searchDirectory } from './directory.search.ts'
 
 const errors = { 400: apiErrorSchema, 401: apiErrorSchema, 403: apiErrorSchema }
@@ -18,6 +19,14 @@ const language = (explicit: 'en' | 'fr' | undefined, locale: string) =>
 
 /** The directory search: the staff's (confidential entries for roles allowed them) and the public's. */
 export function registerDirectorySearchRoutes(app: ZodApp, { database }: AppDeps) {
+  // Loaded once the server is up; until then, and whenever it cannot answer, SQL does.
+  const index = new DirectoryIndex(database.db, (error) =>
+    app.log.error({ err: error }, 'the directory index failed to load or catch up'),
+  )
+  app.addHook('onReady', async () => {
+    void index.load()
+  })
+  app.addHook('onClose', async () => index.close())
   app.get(
     '/api/directory/search',
     {
@@ -34,6 +43,7 @@ export function registerDirectorySearchRoutes(app: ZodApp, { database }: AppDeps
       return searchDirectory(database.db, request.query, {
         includeConfidential: can(principal.role, 'directory.read_confidential'),
         lang: language(request.query.lang, request.locale),
+        index,
       })
     },
   )
@@ -53,6 +63,7 @@ export function registerDirectorySearchRoutes(app: ZodApp, { database }: AppDeps
       searchDirectory(database.db, request.query, {
         includeConfidential: false,
         lang: language(request.query.lang, request.locale),
+        index,
       }),
   )
 

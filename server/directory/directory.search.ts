@@ -2,24 +2,29 @@ import { type Expression, type Kysely, type RawBuilder, type SqlBool, sql } from
 import type { Agency, DirectoryResult, DirectorySearchQuery } from '../../common/contracts/directory.ts'
 import type { DB } from '../db/schema.ts'
 import { invalidField } from '../http/errors.ts'
+import {
+  type DirectoryIndex,
+  type Facet,
+  type FacetCount,
+  facets,
+  type IndexResult,
+  type IndexSearch,
+} from './directory.index.ts'
 import type { AgencyKind, HsdsDoc } from './directory.tables.ts'
 import { minuteOfWeek } from './opening-hours.ts'
 import { POPULATION, SERVICE_TYPE } from './taxonomies.ts'
+import { parseTsquery } from './text-rank.ts'
 
 type Db = Kysely<DB>
 type Lang = 'en' | 'fr'
-type Facet = 'serviceType' | 'population' | 'language' | 'province' | 'referralStatus'
 
 export interface SearchOptions {
   /** Whether confidential entries may appear (staff holding directory.read_confidential). */
   includeConfidential: boolean
   lang: Lang
   now?: Date
-}
-
-interface FacetCount {
-  value: string
-  count: number
+  /** The search rows in memory: filtering, counting and ranking there, when it can (ADR 005). */
+  index?: DirectoryIndex
 }
 
 /** A page's search row as the statement returns it (JSON: dates as strings), with what it shows. */
@@ -130,18 +135,40 @@ const nameMatch = (q: string) => sql<SqlBool>`${unaccentLower(q)} <% e.names`
 const visibleTo = (includeConfidential: boolean) =>
   includeConfidential ? sql<SqlBool>`true` : sql<SqlBool>`not e.confidential`
 
+/** What the index needs from the database for a search: its revision, the text as tsqueries. */
+interface IndexFacts {
+  revision: number
+  queryEn: string | null
+  queryFr: string | null
+  municipalityKey: string | null
+}
+
 /**
  * What the search needs to know before it runs, in one round trip and only when it needs it: where
  * the municipality it is centred on is, and whether the words themselves find an entry the caller may
  * see; when they find none, the search tolerates typos. (Asked among visible entries only, so a hidden
- * entry never changes what the public sees.)
+ * entry never changes what the public sees.) With an index, also what it needs to answer.
  */
-async function prepare(db: Db, query: DirectorySearchQuery, includeConfidential: boolean) {
+async function prepare(
+  db: Db,
+  query: DirectorySearchQuery,
+  includeConfidential: boolean,
+  withIndex: boolean,
+) {
   const coordinates =
     query.lat !== undefined && query.lng !== undefined ? { latitude: query.lat, longitude: query.lng } : null
   const byName = !coordinates && query.nearMunicipality ? query.nearMunicipality : null
-  if (!byName && !query.q) return { origin: coordinates, typoTolerant: false }
-  const found = await sql<{ origin: Origin | null; words_found: boolean }>`select
+  if (!byName && !query.q && !withIndex) return { origin: coordinates, typoTolerant: false, facts: null }
+  const tsquery = (config: 'english' | 'french') =>
+    withIndex && query.q ? sql`websearch_to_tsquery(${config}, unaccent(${query.q}))::text` : sql`null::text`
+  const found = await sql<{
+    origin: Origin | null
+    words_found: boolean
+    revision: string | null
+    query_en: string | null
+    query_fr: string | null
+    municipality_key: string | null
+  }>`select
       ${
         byName
           ? sql`(select json_build_object('latitude', st_y(point::geometry), 'longitude', st_x(point::geometry))
@@ -155,10 +182,23 @@ async function prepare(db: Db, query: DirectorySearchQuery, includeConfidential:
           ? sql`exists (select 1 from directory_search e
               where ${textMatch(query.q)} and ${visibleTo(includeConfidential)})`
           : sql`true`
-      } as words_found`.execute(db)
+      } as words_found,
+      ${withIndex ? sql`(select revision::text from directory_search_revision)` : sql`null::text`} as revision,
+      ${tsquery('english')} as query_en, ${tsquery('french')} as query_fr,
+      ${withIndex && query.municipality ? unaccentLower(query.municipality) : sql`null::text`} as municipality_key
+    `.execute(db)
   const row = found.rows[0]!
   if (byName && !row.origin) throw invalidField('query.nearMunicipality', 'unknown_place')
-  return { origin: coordinates ?? row.origin, typoTolerant: !row.words_found }
+  const facts: IndexFacts | null =
+    row.revision === null
+      ? null
+      : {
+          revision: Number(row.revision),
+          queryEn: row.query_en,
+          queryFr: row.query_fr,
+          municipalityKey: row.municipality_key,
+        }
+  return { origin: coordinates ?? row.origin, typoTolerant: !row.words_found, facts }
 }
 
 /**
@@ -191,8 +231,6 @@ function baseConditions(
   if (query.kind) where.push(sql<SqlBool>`e.kind in (${sql.join(query.kind)})`)
   return sql.join(where, sql` and `)
 }
-
-const facets = ['serviceType', 'population', 'language', 'province', 'referralStatus'] as const
 
 /** Each facet's own filter (true when the facet is not filtered on), computed once per row. */
 function facetFilters(
@@ -228,11 +266,11 @@ function facetCounts(facet: Facet) {
     province: sql`b.province`,
     referralStatus: sql`b.referral_status`,
   }[facet]
-  return sql`(select coalesce(json_agg(json_build_object('value', value, 'count', count) order by count desc, value), '[]'::json)
+  return sql`(select coalesce(json_agg(json_build_object('value', value, 'count', count) order by count desc, value collate "C"), '[]'::json)
     from (select value, count(*)::int as count
       from (select ${value} as value from base b where ${passing('b', facet)}) v
       where value is not null
-      group by 1 order by 2 desc, 1 limit 60) f)`
+      group by 1 order by 2 desc, value collate "C" limit 60) f)`
 }
 
 const pick = (lang: Lang, en: string | null, fr: string | null) =>
@@ -309,24 +347,16 @@ export function hoursOf(lang: Lang, ...docs: (HsdsDoc | null)[]): string[] {
  * the agencies responsible for the place. Confidential entries are excluded in SQL unless allowed.
  */
 export async function searchDirectory(db: Db, query: DirectorySearchQuery, options: SearchOptions) {
-  const { origin, typoTolerant } = await prepare(db, query, options.includeConfidential)
+  const { index } = options
+  const { origin, typoTolerant, facts } = await prepare(
+    db,
+    query,
+    options.includeConfidential,
+    Boolean(index),
+  )
   const circle = origin ? circleAround(origin, (query.radiusKm ?? DEFAULT_RADIUS_KM) * 1000) : null
   const minute = minuteOfWeek(options.now ?? new Date())
   const offset = (query.page - 1) * query.perPage
-  const filters = facetFilters(query, origin)
-  // Ranked only for the hits, as the base rows are read: the queries are parsed once, not per row.
-  const rank = query.q
-    ? sql`case when ${passing('f')} then
-        ts_rank(e.text_en, (select websearch_to_tsquery('english', unaccent(${query.q}))))
-        + ts_rank(e.text_fr, (select websearch_to_tsquery('french', unaccent(${query.q}))))
-        ${typoTolerant ? sql`+ word_similarity(${unaccentLower(query.q)}, e.names)` : sql``}
-      end`
-    : sql`null::real`
-  const order = sql.join([
-    ...(query.q ? [sql`b.rank desc`] : []),
-    ...(circle ? [sql`b.nearness desc nulls last`] : []),
-    sql`b.id`,
-  ])
   const agencies =
     origin || query.province
       ? responsibleAgencies({
@@ -336,45 +366,8 @@ export async function searchDirectory(db: Db, query: DirectorySearchQuery, optio
           includeConfidential: options.includeConfidential,
         })
       : null
-  // One statement: the base set once, then the page of results with what they show, the total,
-  // every facet and the responsible agencies from it.
-  const statement = sql<{
-    total: number
-    results: Hit[]
-    serviceType: FacetCount[]
-    population: FacetCount[]
-    language: FacetCount[]
-    province: FacetCount[]
-    referralStatus: FacetCount[]
-    agencies: AgencyRow[]
-  }>`
-    with base as materialized (
-      select e.id, e.service_types, e.populations, e.languages, e.province, e.referral_status,
-        ${sql.join(
-          facets.map((facet) => sql`f.${facetColumn(facet)}`),
-          sql`, `,
-        )},
-        ${rank} as rank,
-        ${circle ? nearness(circle) : sql`null::float8`} as nearness
-      from directory_search e,
-        lateral (select ${sql.join(
-          facets.map((facet) => sql`${filters[facet]} as ${facetColumn(facet)}`),
-          sql`, `,
-        )}) f
-      where ${baseConditions(query, options, circle, typoTolerant)}
-    ),
-    -- The page first (the top of the hits, a bounded sort), then numbered in the same order.
-    page as (
-      select b.id, row_number() over (order by ${order}) as ord
-      from (
-        select b.id, b.rank, b.nearness from base b
-        where ${passing('b')}
-        order by ${order}
-        limit ${query.perPage} offset ${offset}
-      ) b
-    )
-    select
-      (select count(*)::int from base b where ${passing('b')}) as total,
+  // What a page shows of each of its entries (page: id, ord), and the responsible agencies.
+  const resultsJson = sql<Hit[]>`
       (select coalesce(json_agg(json_build_object(
           'id', e.id, 'service_id', e.service_id, 'location_id', e.location_id,
           'organization_id', e.organization_id, 'confidential', e.confidential, 'kind', e.kind,
@@ -394,20 +387,34 @@ export async function searchDirectory(db: Db, query: DirectorySearchQuery, optio
           'organization_doc', json_build_object('phones', o.doc -> 'phones')
         ) order by page.ord), '[]'::json)
         from page
-        join directory_search e on e.id = page.id
+        join directory_search e on e.id = page.id and ${visibleTo(options.includeConfidential)}
         join directory_service s on s.id = e.service_id
         join directory_organization o on o.id = e.organization_id
-        left join directory_location l on l.id = e.location_id) as results,
-      ${sql.join(
-        facets.map((facet) => sql`${facetCounts(facet)} as ${sql.ref(facet)}`),
-        sql`, `,
-      )},
-      ${
-        agencies
-          ? sql`(select coalesce(json_agg(a order by a.ord), '[]'::json) from (${agencies}) a)`
-          : sql`'[]'::json`
-      } as agencies`
-  const found = (await statement.execute(db)).rows[0]!
+        left join directory_location l on l.id = e.location_id)`
+  const agenciesJson = agencies
+    ? sql<AgencyRow[]>`(select coalesce(json_agg(a order by a.ord), '[]'::json) from (${agencies}) a)`
+    : sql<AgencyRow[]>`'[]'::json`
+
+  const inMemory =
+    index && facts && !typoTolerant ? await searchIndex(index, facts, query, options, circle, minute) : null
+  const found = inMemory
+    ? {
+        ...inMemory.facets,
+        total: inMemory.total,
+        ...(
+          await sql<{ results: Hit[]; agencies: AgencyRow[] }>`
+            with page as (select p.id, p.ord from unnest(${inMemory.ids}::text[]) with ordinality as p(id, ord))
+            select ${resultsJson} as results, ${agenciesJson} as agencies`.execute(db)
+        ).rows[0]!,
+      }
+    : await searchInSql(db, query, options, {
+        origin,
+        circle,
+        typoTolerant,
+        offset,
+        resultsJson,
+        agenciesJson,
+      })
 
   const results: DirectoryResult[] = found.results.map((row) => ({
     id: row.id,
@@ -454,6 +461,123 @@ export async function searchDirectory(db: Db, query: DirectorySearchQuery, optio
     agencies: found.agencies.map((row) => presentAgency(row, options.lang)),
     origin,
   }
+}
+
+/**
+ * The search's total, page ids and facets from the index, with every filter as the SQL statement
+ * applies it; `null` when the index cannot answer (not loaded yet, or words it does not evaluate).
+ */
+async function searchIndex(
+  index: DirectoryIndex,
+  facts: IndexFacts,
+  query: DirectorySearchQuery,
+  options: SearchOptions,
+  circle: Circle | null,
+  minute: number,
+): Promise<IndexResult | null> {
+  let text: IndexSearch['text'] = null
+  if (query.q) {
+    const en = parseTsquery(facts.queryEn ?? '')
+    const fr = parseTsquery(facts.queryFr ?? '')
+    if (!en || !fr) return null
+    text = { en, fr }
+  }
+  return index.search(facts.revision, {
+    includeConfidential: options.includeConfidential,
+    text,
+    municipalityKey: query.municipality ? facts.municipalityKey : null,
+    circle: circle && { ...circle.unit, minimumDot: circle.minimumDot },
+    openAt: query.openNow ? minute : null,
+    open247: query.open247 === true,
+    age: query.age ?? null,
+    substanceUse: query.substanceUse === true,
+    kinds: query.kind ?? null,
+    serviceTypes: query.serviceType ?? null,
+    populations: query.population ?? null,
+    languages: query.language ?? null,
+    // Around a point, the radius decides; the province only names the municipality.
+    province: query.province && !circle ? query.province : null,
+    accepting: query.accepting === true,
+    offset: (query.page - 1) * query.perPage,
+    limit: query.perPage,
+  })
+}
+
+/** The search in one SQL statement: base set, page, total, facets and agencies. */
+async function searchInSql(
+  db: Db,
+  query: DirectorySearchQuery,
+  options: SearchOptions,
+  context: {
+    origin: Origin | null
+    circle: Circle | null
+    typoTolerant: boolean
+    offset: number
+    resultsJson: RawBuilder<Hit[]>
+    agenciesJson: RawBuilder<AgencyRow[]>
+  },
+) {
+  const { origin, circle, typoTolerant, offset } = context
+  const filters = facetFilters(query, origin)
+  // Ranked only for the hits, as the base rows are read: the queries are parsed once, not per row.
+  const rank = query.q
+    ? sql`case when ${passing('f')} then
+        ts_rank(e.text_en, (select websearch_to_tsquery('english', unaccent(${query.q}))))
+        + ts_rank(e.text_fr, (select websearch_to_tsquery('french', unaccent(${query.q}))))
+        ${typoTolerant ? sql`+ word_similarity(${unaccentLower(query.q)}, e.names)` : sql``}
+      end`
+    : sql`null::real`
+  const order = sql.join([
+    ...(query.q ? [sql`b.rank desc`] : []),
+    ...(circle ? [sql`b.nearness desc nulls last`] : []),
+    sql`b.id collate "C"`,
+  ])
+  // One statement: the base set once, then the page of results with what they show, the total,
+  // every facet and the responsible agencies from it.
+  const statement = sql<{
+    total: number
+    results: Hit[]
+    serviceType: FacetCount[]
+    population: FacetCount[]
+    language: FacetCount[]
+    province: FacetCount[]
+    referralStatus: FacetCount[]
+    agencies: AgencyRow[]
+  }>`
+    with base as materialized (
+      select e.id, e.service_types, e.populations, e.languages, e.province, e.referral_status,
+        ${sql.join(
+          facets.map((facet) => sql`f.${facetColumn(facet)}`),
+          sql`, `,
+        )},
+        ${rank} as rank,
+        ${circle ? nearness(circle) : sql`null::float8`} as nearness
+      from directory_search e,
+        lateral (select ${sql.join(
+          facets.map((facet) => sql`${filters[facet]} as ${facetColumn(facet)}`),
+          sql`, `,
+        )}) f
+      where ${baseConditions(query, options, circle, typoTolerant)}
+    ),
+    -- The page first (the top of the hits, a bounded sort), then numbered in the same order.
+    page as (
+      select b.id, row_number() over (order by ${order}) as ord
+      from (
+        select b.id, b.rank, b.nearness from base b
+        where ${passing('b')}
+        order by ${order}
+        limit ${query.perPage} offset ${offset}
+      ) b
+    )
+    select
+      (select count(*)::int from base b where ${passing('b')}) as total,
+      ${context.resultsJson} as results,
+      ${sql.join(
+        facets.map((facet) => sql`${facetCounts(facet)} as ${sql.ref(facet)}`),
+        sql`, `,
+      )},
+      ${context.agenciesJson} as agencies`
+  return (await statement.execute(db)).rows[0]!
 }
 
 /** An agency as the statement that finds it returns it. */

@@ -1,0 +1,471 @@
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import { type Kysely, sql } from 'kysely'
+import type { DB } from '../db/schema.ts'
+import { operandsOf, type Positions, parseTsvector, type TextQuery, tsRank } from './text-rank.ts'
+
+type Db = Kysely<DB>
+export type Facet = 'serviceType' | 'population' | 'language' | 'province' | 'referralStatus'
+export const facets: readonly Facet[] = [
+  'serviceType',
+  'population',
+  'language',
+  'province',
+  'referralStatus',
+]
+
+export interface FacetCount {
+  value: string
+  count: number
+}
+
+/** A search as the index runs it: every filter resolved to what a search row holds. */
+export interface IndexSearch {
+  includeConfidential: boolean
+  /** The free text's query in each language; `null` without free text. */
+  text: { en: TextQuery | 'empty'; fr: TextQuery | 'empty' } | null
+  municipalityKey: string | null
+  /** The unit vector of the search circle's origin and the cosine of the angle its radius spans. */
+  circle: { x: number; y: number; z: number; minimumDot: number } | null
+  openAt: number | null
+  open247: boolean
+  age: number | null
+  substanceUse: boolean
+  kinds: string[] | null
+  serviceTypes: string[] | null
+  populations: string[] | null
+  languages: string[] | null
+  province: string | null
+  accepting: boolean
+  offset: number
+  limit: number
+}
+
+export interface IndexResult {
+  total: number
+  ids: string[]
+  facets: Record<Facet, FacetCount[]>
+}
+
+/** How many values of each facet the search shows, as the SQL statement does. */
+const FACET_VALUES = 60
+
+/**
+ * Text in PostgreSQL's "C" collation, the order the SQL search sorts ids and facet values in: by
+ * code point, so a UTF-16 surrogate (a code point above U+FFFF) sorts after every other unit.
+ */
+export function compareC(a: string, b: string): number {
+  const length = Math.min(a.length, b.length)
+  for (let i = 0; i < length; i++) {
+    let x = a.charCodeAt(i)
+    let y = b.charCodeAt(i)
+    if (x === y) continue
+    if (x >= 0xd800 && x <= 0xdfff) x += 0x10000
+    if (y >= 0xd800 && y <= 0xdfff) y += 0x10000
+    return x - y
+  }
+  return a.length - b.length
+}
+
+/** A lexeme's rows (slots, ascending) with their positions: `positions[starts[k]…starts[k + 1])`. */
+interface Posting {
+  slots: number[]
+  starts: number[]
+  positions: number[]
+}
+
+/** A search row as the index reads it from `directory_search`. */
+interface SearchRow {
+  id: string
+  confidential: boolean
+  kind: string
+  status: string
+  text_en: string
+  text_fr: string
+  service_types: string[]
+  populations: string[]
+  languages: string[]
+  province: string | null
+  municipality_key: string | null
+  unit_x: number | null
+  unit_y: number | null
+  unit_z: number | null
+  open_minutes: string
+  open_24_7: boolean
+  referral_status: string | null
+  minimum_age: number | null
+  maximum_age: number | null
+  substance_use_accepted: boolean | null
+}
+
+const columns = sql`e.id, e.confidential, e.kind, e.status, e.text_en::text as text_en,
+  e.text_fr::text as text_fr, e.service_types, e.populations, e.languages, e.province,
+  e.municipality_key, e.unit_x, e.unit_y, e.unit_z, e.open_minutes::text as open_minutes, e.open_24_7,
+  e.referral_status, e.minimum_age::float8 as minimum_age, e.maximum_age::float8 as maximum_age,
+  e.substance_use_accepted`
+
+/** `{[0,60),[1440,1500)}` as [0, 60, 1440, 1500]. */
+const parseMultirange = (text: string) => [...text.matchAll(/-?\d+/g)].map((match) => Number(match[0]))
+
+/**
+ * The search rows in columns, one slot per row version: a changed row gets a new slot and its old one
+ * dies, so that each lexeme's slots stay in ascending order for merging.
+ */
+class Rows {
+  revision: number
+  readonly ids: string[] = []
+  readonly alive: boolean[] = []
+  readonly visible: boolean[] = []
+  readonly listed: boolean[] = []
+  readonly kinds: string[] = []
+  readonly serviceTypes: string[][] = []
+  readonly populations: string[][] = []
+  readonly languages: string[][] = []
+  readonly provinces: (string | null)[] = []
+  readonly municipalities: (string | null)[] = []
+  readonly x: number[] = []
+  readonly y: number[] = []
+  readonly z: number[] = []
+  readonly open: number[][] = []
+  readonly open247: boolean[] = []
+  readonly referral: (string | null)[] = []
+  readonly minimumAge: (number | null)[] = []
+  readonly maximumAge: (number | null)[] = []
+  readonly substanceUse: boolean[] = []
+  readonly emptyText = { en: [] as boolean[], fr: [] as boolean[] }
+  readonly postings = { en: new Map<string, Posting>(), fr: new Map<string, Posting>() }
+  readonly slotOf = new Map<string, number>()
+  dead = 0
+
+  constructor(revision: number) {
+    this.revision = revision
+  }
+
+  add(row: SearchRow) {
+    this.remove(row.id)
+    const slot = this.ids.length
+    this.slotOf.set(row.id, slot)
+    this.ids.push(row.id)
+    this.alive.push(true)
+    this.visible.push(!row.confidential)
+    this.listed.push(row.status === 'active' || row.status === 'temporarily closed')
+    this.kinds.push(row.kind)
+    this.serviceTypes.push(row.service_types)
+    this.populations.push(row.populations)
+    this.languages.push(row.languages)
+    this.provinces.push(row.province)
+    this.municipalities.push(row.municipality_key)
+    this.x.push(row.unit_x ?? Number.NaN)
+    this.y.push(row.unit_y ?? Number.NaN)
+    this.z.push(row.unit_z ?? Number.NaN)
+    this.open.push(parseMultirange(row.open_minutes))
+    this.open247.push(row.open_24_7)
+    this.referral.push(row.referral_status)
+    this.minimumAge.push(row.minimum_age)
+    this.maximumAge.push(row.maximum_age)
+    this.substanceUse.push(row.substance_use_accepted === true)
+    for (const lang of ['en', 'fr'] as const) {
+      const entries = parseTsvector(lang === 'en' ? row.text_en : row.text_fr)
+      this.emptyText[lang].push(entries.length === 0)
+      const postings = this.postings[lang]
+      for (const [lexeme, positions] of entries) {
+        let posting = postings.get(lexeme)
+        if (!posting) {
+          posting = { slots: [], starts: [], positions: [] }
+          postings.set(lexeme, posting)
+        }
+        posting.slots.push(slot)
+        posting.starts.push(posting.positions.length)
+        for (const position of positions) posting.positions.push(position)
+      }
+    }
+  }
+
+  remove(id: string) {
+    const slot = this.slotOf.get(id)
+    if (slot === undefined) return
+    this.alive[slot] = false
+    this.slotOf.delete(id)
+    this.dead += 1
+  }
+
+  /** The slots (ascending) whose text in `lang` matches the query. */
+  matching(lang: 'en' | 'fr', query: TextQuery | 'empty'): number[] {
+    if (query === 'empty') return []
+    if (query.op === 'word') return this.postings[lang].get(query.lexeme)?.slots ?? []
+    const left = this.matching(lang, query.left)
+    const right = this.matching(lang, query.right)
+    return query.op === 'and' ? intersect(left, right) : union(left, right)
+  }
+
+  /** `ts_rank` of a slot's text in `lang` for the query whose distinct lexemes' postings are given. */
+  rank(lang: 'en' | 'fr', query: TextQuery | 'empty', postings: (Posting | undefined)[], slot: number) {
+    if (query === 'empty') return 0
+    const found = postings.map((posting) => (posting ? positionsAt(posting, slot) : null))
+    return tsRank(query, found, this.emptyText[lang][slot]!)
+  }
+}
+
+function positionsAt(posting: Posting, slot: number): Positions | null {
+  const { slots, starts, positions } = posting
+  let low = 0
+  let high = slots.length - 1
+  while (low <= high) {
+    const middle = (low + high) >> 1
+    const at = slots[middle]!
+    if (at === slot) return positions.slice(starts[middle], starts[middle + 1] ?? positions.length)
+    if (at < slot) low = middle + 1
+    else high = middle - 1
+  }
+  return null
+}
+
+function intersect(a: number[], b: number[]): number[] {
+  const out: number[] = []
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    if (a[i]! === b[j]!) {
+      out.push(a[i]!)
+      i += 1
+      j += 1
+    } else if (a[i]! < b[j]!) i += 1
+    else j += 1
+  }
+  return out
+}
+
+function union(a: number[], b: number[]): number[] {
+  const out: number[] = []
+  let i = 0
+  let j = 0
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i]! < b[j]!)) out.push(a[i++]!)
+    else if (i >= a.length || b[j]! < a[i]!) out.push(b[j++]!)
+    else {
+      out.push(a[i++]!)
+      j += 1
+    }
+  }
+  return out
+}
+
+const overlaps = (values: string[], wanted: string[] | null) =>
+  wanted === null || values.some((value) => wanted.includes(value))
+
+/** Rows per batch while loading, between which the server answers other requests. */
+const LOAD_BATCH = 2000
+
+/**
+ * The directory's search rows in memory, answering the search's filtering, counting and ranking
+ * without a round trip through every matching row (ADR 005). It follows the database through
+ * `directory_search_change`: each search first brings it to the revision the database is at, so it
+ * never answers from rows older than the search. Until it has loaded, or when it cannot catch up,
+ * `search` answers `null` and the caller asks SQL.
+ */
+export class DirectoryIndex {
+  private rows: Rows | null = null
+  private loading: Promise<void> | null = null
+  private syncing: Promise<void> | null = null
+  private closed = false
+
+  constructor(
+    private readonly db: Db,
+    private readonly onError: (error: unknown) => void = () => {},
+  ) {}
+
+  /** Loads every row (again), in batches; the previous copy, if any, answers until it is done. */
+  load(): Promise<void> {
+    if (!this.loading)
+      this.loading = this.readAll()
+        .then((rows) => {
+          if (!this.closed) this.rows = rows
+        })
+        .catch(this.onError)
+        .finally(() => {
+          this.loading = null
+        })
+    return this.loading
+  }
+
+  /** Stops loading and answering. */
+  async close() {
+    this.closed = true
+    this.rows = null
+    await this.loading
+  }
+
+  get ready() {
+    return this.rows !== null
+  }
+
+  private async readAll(): Promise<Rows> {
+    const { rows } = await sql<SearchRow & { revision: string }>`
+      select r.revision::text as revision, ${columns}
+      from directory_search_revision r left join directory_search e on true`.execute(this.db)
+    const index = new Rows(Number(rows[0]?.revision ?? 0))
+    for (let start = 0; start < rows.length; start += LOAD_BATCH) {
+      if (this.closed) break
+      for (const row of rows.slice(start, start + LOAD_BATCH)) if (row.id !== null) index.add(row)
+      await nextTurn()
+    }
+    return index
+  }
+
+  /** Brings the copy to `revision` (one round trip), or drops it to reload when the log has a gap. */
+  private async catchUp(revision: number) {
+    while (this.rows && this.rows.revision < revision) {
+      if (!this.syncing) {
+        const rows = this.rows
+        this.syncing = this.readChanges(rows).finally(() => {
+          this.syncing = null
+        })
+      }
+      await this.syncing
+    }
+  }
+
+  private async readChanges(rows: Rows) {
+    const { rows: changes } = await sql<
+      Partial<SearchRow> & { revision: string; complete_after: string; changed: string | null }
+    >`
+      select r.revision::text as revision, r.complete_after::text as complete_after, c.id as changed,
+        ${columns}
+      from directory_search_revision r
+        left join (select distinct id from directory_search_change where revision > ${rows.revision}) c on true
+        left join directory_search e on e.id = c.id`.execute(this.db)
+    const head = changes[0]!
+    if (Number(head.complete_after) > rows.revision) {
+      // Changes were trimmed from the log before this copy read them: it can only start over.
+      if (this.rows === rows) this.rows = null
+      void this.load()
+      return
+    }
+    for (const change of changes) {
+      if (change.changed === null) continue
+      if (change.id === null) rows.remove(change.changed)
+      else rows.add(change as SearchRow)
+    }
+    rows.revision = Number(head.revision)
+    // Dead slots only cost time: past the live ones, load afresh while this copy keeps answering.
+    if (rows.dead > 10_000 && rows.dead > rows.slotOf.size) void this.load()
+  }
+
+  /**
+   * The search's total, the page's ids in order and the facets, at the database's `revision`
+   * (read in the same round trip as the search's other facts); `null` when not loaded.
+   */
+  async search(revision: number, search: IndexSearch): Promise<IndexResult | null> {
+    try {
+      await this.catchUp(revision)
+    } catch (error) {
+      this.onError(error)
+      return null
+    }
+    const rows = this.rows
+    if (!rows || rows.revision < revision) return null
+    return runSearch(rows, search)
+  }
+}
+
+function runSearch(rows: Rows, search: IndexSearch): IndexResult {
+  const { text, circle } = search
+  let candidates: Iterable<number>
+  if (text) candidates = union(rows.matching('en', text.en), rows.matching('fr', text.fr))
+  else candidates = rows.ids.keys()
+
+  const counts = Object.fromEntries(facets.map((facet) => [facet, new Map<string, number>()])) as Record<
+    Facet,
+    Map<string, number>
+  >
+  const add = (facet: Facet, value: string | null) => {
+    if (value === null) return
+    const map = counts[facet]
+    map.set(value, (map.get(value) ?? 0) + 1)
+  }
+  const passing: number[] = []
+  const nearness = new Map<number, number>()
+  for (const slot of candidates) {
+    if (!rows.alive[slot] || !rows.listed[slot]) continue
+    if (!search.includeConfidential && !rows.visible[slot]) continue
+    if (search.municipalityKey !== null && rows.municipalities[slot] !== search.municipalityKey) continue
+    let near = 0
+    if (circle) {
+      near = rows.x[slot]! * circle.x + rows.y[slot]! * circle.y + rows.z[slot]! * circle.z
+      if (!(near >= circle.minimumDot)) continue
+    }
+    if (search.openAt !== null && !isOpen(rows.open[slot]!, search.openAt)) continue
+    if (search.open247 && !rows.open247[slot]) continue
+    if (search.age !== null) {
+      const minimum = rows.minimumAge[slot]!
+      const maximum = rows.maximumAge[slot]!
+      if ((minimum !== null && minimum > search.age) || (maximum !== null && maximum < search.age)) continue
+    }
+    if (search.substanceUse && !rows.substanceUse[slot]) continue
+    if (search.kinds && !search.kinds.includes(rows.kinds[slot]!)) continue
+
+    const flags = [
+      overlaps(rows.serviceTypes[slot]!, search.serviceTypes),
+      overlaps(rows.populations[slot]!, search.populations),
+      overlaps(rows.languages[slot]!, search.languages),
+      search.province === null || rows.provinces[slot] === search.province,
+      !search.accepting || rows.referral[slot] === 'accepting',
+    ]
+    const failing = flags.filter((flag) => !flag).length
+    if (failing > 1) continue
+    // A facet counts the rows every other facet's filter lets through.
+    facets.forEach((facet, i) => {
+      if (failing === 1 && flags[i]) return
+      if (facet === 'serviceType') for (const value of rows.serviceTypes[slot]!) add(facet, value)
+      else if (facet === 'population') for (const value of rows.populations[slot]!) add(facet, value)
+      else if (facet === 'language') for (const value of rows.languages[slot]!) add(facet, value)
+      else if (facet === 'province') add(facet, rows.provinces[slot]!)
+      else add(facet, rows.referral[slot]!)
+    })
+    if (failing === 0) {
+      passing.push(slot)
+      if (circle) nearness.set(slot, near)
+    }
+  }
+
+  const ranks = new Map<number, number>()
+  if (text) {
+    const postingsOf = (lang: 'en' | 'fr') => {
+      const query = text[lang]
+      return query === 'empty' ? [] : operandsOf(query).map((lexeme) => rows.postings[lang].get(lexeme))
+    }
+    const en = postingsOf('en')
+    const fr = postingsOf('fr')
+    for (const slot of passing)
+      ranks.set(slot, Math.fround(rows.rank('en', text.en, en, slot) + rows.rank('fr', text.fr, fr, slot)))
+  }
+  passing.sort((a, b) => {
+    if (text) {
+      const difference = ranks.get(b)! - ranks.get(a)!
+      if (difference !== 0) return difference
+    }
+    if (circle) {
+      const difference = nearness.get(b)! - nearness.get(a)!
+      if (difference !== 0) return difference
+    }
+    return compareC(rows.ids[a]!, rows.ids[b]!)
+  })
+
+  return {
+    total: passing.length,
+    ids: passing.slice(search.offset, search.offset + search.limit).map((slot) => rows.ids[slot]!),
+    facets: Object.fromEntries(
+      facets.map((facet) => [
+        facet,
+        [...counts[facet]]
+          .sort(([a, x], [b, y]) => y - x || compareC(a, b))
+          .slice(0, FACET_VALUES)
+          .map(([value, count]) => ({ value, count })),
+      ]),
+    ) as Record<Facet, FacetCount[]>,
+  }
+}
+
+/** Whether the minute of the week falls in one of the ranges `[from, to)` of an int4 multirange. */
+function isOpen(ranges: number[], minute: number) {
+  for (let i = 0; i + 1 < ranges.length; i += 2)
+    if (ranges[i]! <= minute && minute < ranges[i + 1]!) return true
+  return false
+}
