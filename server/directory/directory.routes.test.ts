@@ -231,6 +231,33 @@ describe('GET /api/directory/search', () => {
     const police = body.agencies.filter((a: { kind: string }) => a.kind === 'law_enforcement')
     expect(police.map((a: { scope: string }) => a.scope)).toEqual(['municipality', 'province'])
   })
+
+  it('answers from the index in memory once it has loaded, with what was saved just before', async () => {
+    const answeredBy = async (query: string) => {
+      const response = await t.app.inject({
+        method: 'GET',
+        url: `/api/directory/search?${query}`,
+        headers: advocate.headers,
+      })
+      expect(response.statusCode).toBe(200)
+      return { header: response.headers['server-timing'], body: response.json() }
+    }
+    // The server loads it once ready, in the background; SQL answers until then.
+    const deadline = Date.now() + 10_000
+    while ((await answeredBy('q=counselling')).header !== 'directory;desc="index"' && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    const bundle = providerBundle({
+      name: { en: 'Saltmarsh Outreach' },
+      serviceName: { en: 'Saltmarsh counselling line' },
+      serviceTypes: ['counselling'],
+    })
+    await saveBundle(t.database, bundle, audit)
+    const { header, body } = await answeredBy('q=counselling&serviceType=counselling')
+    expect(header).toBe('directory;desc="index"')
+    expect(serviceIds(body)).toContain(bundle.ids.service)
+    // Words found nowhere call for typo tolerance, which SQL alone has.
+    expect((await answeredBy('q=counselng')).header).toBe('directory;desc="sql"')
+  })
 })
 
 describe('GET /api/directory/agencies', () => {

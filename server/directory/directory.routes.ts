@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify'
 import { z } from 'zod'
 import {
   agenciesQuery,
@@ -27,6 +28,12 @@ export function registerDirectorySearchRoutes(app: ZodApp, { database }: AppDeps
     void index.load()
   })
   app.addHook('onClose', async () => index.close())
+  /** The search, saying in Server-Timing which answered it: the index in memory or SQL alone. */
+  const search = async (reply: FastifyReply, ...args: Parameters<typeof searchDirectory>) => {
+    const { answeredBy, ...found } = await searchDirectory(...args)
+    reply.header('server-timing', `directory;desc="${answeredBy}"`)
+    return found
+  }
   app.get(
     '/api/directory/search',
     {
@@ -38,9 +45,9 @@ export function registerDirectorySearchRoutes(app: ZodApp, { database }: AppDeps
         response: { 200: directorySearchResponse, ...errors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const principal = principalOf(request)
-      return searchDirectory(database.db, request.query, {
+      return search(reply, database.db, request.query, {
         includeConfidential: can(principal.role, 'directory.read_confidential'),
         lang: language(request.query.lang, request.locale),
         index,
@@ -59,8 +66,8 @@ export function registerDirectorySearchRoutes(app: ZodApp, { database }: AppDeps
         response: { 200: directorySearchResponse, 400: apiErrorSchema },
       },
     },
-    async (request) =>
-      searchDirectory(database.db, request.query, {
+    async (request, reply) =>
+      search(reply, database.db, request.query, {
         includeConfidential: false,
         lang: language(request.query.lang, request.locale),
         index,

@@ -460,6 +460,8 @@ export async function searchDirectory(db: Db, query: DirectorySearchQuery, optio
     },
     agencies: found.agencies.map((row) => presentAgency(row, options.lang)),
     origin,
+    /** Which answered the filtering, counting and ranking: the index in memory, or SQL alone. */
+    answeredBy: inMemory ? ('index' as const) : ('sql' as const),
   }
 }
 
