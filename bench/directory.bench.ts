@@ -242,15 +242,17 @@ async function sqlMeasurements(database: Database, engine: string, directory: st
     latencies.push(result)
     rows.push(row(result, directory))
   }
-  const all = await closedLoop(
-    `SQL: all ${statements.length} statements of a search, in turn`,
-    engine,
-    async () => {
-      for (const statement of statements) await database.db.executeQuery(statement)
-      return true
-    },
-    { connections: 1 },
-  )
+  const inTurn = (label: string, list: CompiledQuery[]) =>
+    closedLoop(
+      label,
+      engine,
+      async () => {
+        for (const statement of list) await database.db.executeQuery(statement)
+        return true
+      },
+      { connections: 1 },
+    )
+  const all = await inTurn(`SQL: all ${statements.length} statements of a search, in turn`, statements)
   rows.push(row(all, directory))
 
   const heapBefore = heapUsedAfterGc()
@@ -265,14 +267,9 @@ async function sqlMeasurements(database: Database, engine: string, directory: st
   }
   const fromIndex = await capturedStatements(database, index)
   await index.close()
-  const withIndex = await closedLoop(
+  const withIndex = await inTurn(
     `SQL: all ${fromIndex.length} statements of a search answered from the index, in turn`,
-    engine,
-    async () => {
-      for (const statement of fromIndex) await database.db.executeQuery(statement)
-      return true
-    },
-    { connections: 1 },
+    fromIndex,
   )
   rows.push(row(withIndex, directory))
   return { rows, main: latencies, all, withIndex, load, statements: statements.length }

@@ -45,24 +45,18 @@ export function parseTsquery(text: string): TextQuery | 'empty' | null {
   const tokens = text.match(/'(?:[^']|'')*'(?::[*A-D]+)?|[&|!()]|<[0-9-]+>|\S/g) ?? []
   if (tokens.length === 0) return 'empty'
   let at = 0
-  const or = (): TextQuery | null => {
-    let left = and()
-    while (left && tokens[at] === '|') {
+  // Operands joined by one operator, left to right: OR binds looser than AND.
+  const joined = (symbol: string, op: 'and' | 'or', next: () => TextQuery | null) => (): TextQuery | null => {
+    let left = next()
+    while (left && tokens[at] === symbol) {
       at += 1
-      const right = and()
-      left = right && { op: 'or', left, right }
+      const right = next()
+      left = right && { op, left, right }
     }
     return left
   }
-  const and = (): TextQuery | null => {
-    let left = operand()
-    while (left && tokens[at] === '&') {
-      at += 1
-      const right = operand()
-      left = right && { op: 'and', left, right }
-    }
-    return left
-  }
+  const and = joined('&', 'and', () => operand())
+  const or = joined('|', 'or', and)
   const operand = (): TextQuery | null => {
     const token = tokens[at++]
     if (token === '(') {
