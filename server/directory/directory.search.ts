@@ -344,7 +344,9 @@ export function hoursOf(lang: Lang, ...docs: (HsdsDoc | null)[]): string[] {
 /**
  * The directory search behind the advocates' console and the public portal: free text (English and
  * French stems, accents ignored, typos tolerated through trigrams) with filters, facet counts, and
- * the agencies responsible for the place. Confidential entries are excluded in SQL unless allowed.
+ * the agencies responsible for the place. Confidential entries are excluded unless allowed, in
+ * memory and again in SQL. Given an index that can answer, the filtering, counting and ranking happen
+ * there and SQL reads the page; otherwise one SQL statement does it all.
  */
 export async function searchDirectory(db: Db, query: DirectorySearchQuery, options: SearchOptions) {
   const { index } = options
