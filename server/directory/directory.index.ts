@@ -46,8 +46,8 @@ export interface IndexResult {
   facets: Record<Facet, FacetCount[]>
 }
 
-/** How many values of each facet the search shows, as the SQL statement does. */
-const FACET_VALUES = 60
+/** How many values of each facet the search shows, in memory and in SQL. */
+export const FACET_VALUES = 60
 
 /**
  * Text in PostgreSQL's "C" collation, the order the SQL search sorts ids and facet values in: by

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import {
   agenciesQuery,
   agencySchema,
+  type DirectorySearchQuery,
   directorySearchQuery,
   directorySearchResponse,
   termSchema,
@@ -12,7 +13,12 @@ import { can } from '../../common/permissions.ts'
 import { principalOf } from '../http/access.ts'
 import type { AppDeps, ZodApp } from '../http/app.ts'
 import { DirectoryIndex } from './directory.index.ts'
-import { findResponsibleAgencies, listFilterTerms, searchDirectory } from './directory.search.ts'
+import {
+  findResponsibleAgencies,
+  listFilterTerms,
+  type SearchOptions,
+  searchDirectory,
+} from './directory.search.ts'
 
 const errors = { 400: apiErrorSchema, 401: apiErrorSchema, 403: apiErrorSchema }
 const language = (explicit: 'en' | 'fr' | undefined, locale: string) =>
@@ -29,8 +35,12 @@ export function registerDirectorySearchRoutes(app: ZodApp, { database }: AppDeps
   })
   app.addHook('onClose', async () => index.close())
   /** The search, saying in Server-Timing which answered it: the index in memory or SQL alone. */
-  const search = async (reply: FastifyReply, ...args: Parameters<typeof searchDirectory>) => {
-    const { answeredBy, ...found } = await searchDirectory(...args)
+  const search = async (
+    reply: FastifyReply,
+    query: DirectorySearchQuery,
+    options: Omit<SearchOptions, 'index'>,
+  ) => {
+    const { answeredBy, ...found } = await searchDirectory(database.db, query, { ...options, index })
     reply.header('server-timing', `directory;desc="${answeredBy}"`)
     return found
   }
@@ -47,10 +57,9 @@ export function registerDirectorySearchRoutes(app: ZodApp, { database }: AppDeps
     },
     async (request, reply) => {
       const principal = principalOf(request)
-      return search(reply, database.db, request.query, {
+      return search(reply, request.query, {
         includeConfidential: can(principal.role, 'directory.read_confidential'),
         lang: language(request.query.lang, request.locale),
-        index,
       })
     },
   )
@@ -67,10 +76,9 @@ export function registerDirectorySearchRoutes(app: ZodApp, { database }: AppDeps
       },
     },
     async (request, reply) =>
-      search(reply, database.db, request.query, {
+      search(reply, request.query, {
         includeConfidential: false,
         lang: language(request.query.lang, request.locale),
-        index,
       }),
   )
 

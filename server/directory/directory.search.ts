@@ -4,6 +4,7 @@ import type { DB } from '../db/schema.ts'
 import { invalidField } from '../http/errors.ts'
 import {
   type DirectoryIndex,
+  FACET_VALUES,
   type Facet,
   type FacetCount,
   facets,
@@ -232,19 +233,26 @@ function baseConditions(
   return sql.join(where, sql` and `)
 }
 
+/**
+ * The province a search keeps to: none around a point (`around`: its origin or circle), where the
+ * radius decides and the province only names the municipality.
+ */
+const provinceFilter = (query: DirectorySearchQuery, around: object | null) =>
+  query.province && !around ? query.province : null
+
 /** Each facet's own filter (true when the facet is not filtered on), computed once per row. */
 function facetFilters(
   query: DirectorySearchQuery,
   origin: Origin | null,
 ): Record<Facet, RawBuilder<boolean>> {
+  const province = provinceFilter(query, origin)
   const any = (column: string, values: string[] | undefined) =>
     values ? sql<boolean>`${sql.ref(`e.${column}`)} && ${values}::text[]` : sql<boolean>`true`
   return {
     serviceType: any('service_types', query.serviceType),
     population: any('populations', query.population),
     language: any('languages', query.language),
-    // Around a point, the radius decides; the province only names the municipality.
-    province: query.province && !origin ? sql<boolean>`e.province = ${query.province}` : sql<boolean>`true`,
+    province: province ? sql<boolean>`e.province = ${province}` : sql<boolean>`true`,
     referralStatus: query.accepting ? sql<boolean>`e.referral_status = 'accepting'` : sql<boolean>`true`,
   }
 }
@@ -270,7 +278,7 @@ function facetCounts(facet: Facet) {
     from (select value, count(*)::int as count
       from (select ${value} as value from base b where ${passing('b', facet)}) v
       where value is not null
-      group by 1 order by 2 desc, value collate "C" limit 60) f)`
+      group by 1 order by 2 desc, value collate "C" limit ${sql.lit(FACET_VALUES)}) f)`
 }
 
 const pick = (lang: Lang, en: string | null, fr: string | null) =>
@@ -398,7 +406,9 @@ export async function searchDirectory(db: Db, query: DirectorySearchQuery, optio
     : sql<AgencyRow[]>`'[]'::json`
 
   const inMemory =
-    index && facts && !typoTolerant ? await searchIndex(index, facts, query, options, circle, minute) : null
+    index && facts && !typoTolerant
+      ? await searchIndex(index, facts, query, options, circle, minute, offset)
+      : null
   const found = inMemory
     ? {
         ...inMemory.facets,
@@ -478,6 +488,7 @@ async function searchIndex(
   options: SearchOptions,
   circle: Circle | null,
   minute: number,
+  offset: number,
 ): Promise<IndexResult | null> {
   let text: IndexSearch['text'] = null
   if (query.q) {
@@ -499,10 +510,9 @@ async function searchIndex(
     serviceTypes: query.serviceType ?? null,
     populations: query.population ?? null,
     languages: query.language ?? null,
-    // Around a point, the radius decides; the province only names the municipality.
-    province: query.province && !circle ? query.province : null,
+    province: provinceFilter(query, circle),
     accepting: query.accepting === true,
-    offset: (query.page - 1) * query.perPage,
+    offset,
     limit: query.perPage,
   })
 }
