@@ -103,6 +103,51 @@ const columns = sql`e.id, e.confidential, e.kind, e.status, e.text_en::text as t
   e.referral_status, e.minimum_age::float8 as minimum_age, e.maximum_age::float8 as maximum_age,
   e.substance_use_accepted`
 
+/** A slot's values of one facet as codes, in ascending order, shared by every slot with the same. */
+type CodeList = readonly number[]
+
+/**
+ * One facet's values as small integers, so that a search counts them in an array; a slot's list of
+ * codes is shared with every other slot holding the same values (a few hundred lists, not a slot each).
+ */
+class Codes {
+  readonly values: string[] = []
+  private readonly codeOf = new Map<string, number>()
+  private readonly lists = new Map<string, CodeList>()
+
+  /** The list of codes of `values`, nulls left out. */
+  list(values: (string | null)[]): CodeList {
+    const key = `${values.length}:${values.join('\u0000')}`
+    let list = this.lists.get(key)
+    if (!list) {
+      list = values.flatMap((value) => (value === null ? [] : [this.code(value)])).sort((a, b) => a - b)
+      this.lists.set(key, list)
+    }
+    return list
+  }
+
+  /** Which codes a filter lets through; `null` when the search does not filter on the facet. */
+  wanted(values: readonly string[] | null): Uint8Array | null {
+    if (values === null) return null
+    const mask = new Uint8Array(this.values.length)
+    for (const value of values) {
+      const code = this.codeOf.get(value)
+      if (code !== undefined) mask[code] = 1
+    }
+    return mask
+  }
+
+  private code(value: string): number {
+    let code = this.codeOf.get(value)
+    if (code === undefined) {
+      code = this.values.length
+      this.values.push(value)
+      this.codeOf.set(value, code)
+    }
+    return code
+  }
+}
+
 /** `{[0,60),[1440,1500)}` as [0, 60, 1440, 1500]. */
 const parseMultirange = (text: string) => [...text.matchAll(/-?\d+/g)].map((match) => Number(match[0]))
 
@@ -117,17 +162,18 @@ class Rows {
   readonly visible: boolean[] = []
   readonly listed: boolean[] = []
   readonly kinds: string[] = []
-  readonly serviceTypes: string[][] = []
-  readonly populations: string[][] = []
-  readonly languages: string[][] = []
-  readonly provinces: (string | null)[] = []
+  /** Each facet's values of each slot, as codes: `codes[facet].values[code]`. */
+  readonly codes = Object.fromEntries(facets.map((facet) => [facet, new Codes()])) as Record<Facet, Codes>
+  readonly facetValues = Object.fromEntries(facets.map((facet) => [facet, []])) as unknown as Record<
+    Facet,
+    CodeList[]
+  >
   readonly municipalities: (string | null)[] = []
   readonly x: number[] = []
   readonly y: number[] = []
   readonly z: number[] = []
   readonly open: number[][] = []
   readonly open247: boolean[] = []
-  readonly referral: (string | null)[] = []
   readonly minimumAge: (number | null)[] = []
   readonly maximumAge: (number | null)[] = []
   readonly substanceUse: boolean[] = []
@@ -149,17 +195,20 @@ class Rows {
     this.visible.push(!row.confidential)
     this.listed.push(row.status === 'active' || row.status === 'temporarily closed')
     this.kinds.push(row.kind)
-    this.serviceTypes.push(row.service_types)
-    this.populations.push(row.populations)
-    this.languages.push(row.languages)
-    this.provinces.push(row.province)
+    const values: Record<Facet, (string | null)[]> = {
+      serviceType: row.service_types,
+      population: row.populations,
+      language: row.languages,
+      province: [row.province],
+      referralStatus: [row.referral_status],
+    }
+    for (const facet of facets) this.facetValues[facet].push(this.codes[facet].list(values[facet]))
     this.municipalities.push(row.municipality_key)
     this.x.push(row.unit_x ?? Number.NaN)
     this.y.push(row.unit_y ?? Number.NaN)
     this.z.push(row.unit_z ?? Number.NaN)
     this.open.push(parseMultirange(row.open_minutes))
     this.open247.push(row.open_24_7)
-    this.referral.push(row.referral_status)
     this.minimumAge.push(row.minimum_age)
     this.maximumAge.push(row.maximum_age)
     this.substanceUse.push(row.substance_use_accepted === true)
@@ -246,9 +295,6 @@ function union(a: number[], b: number[]): number[] {
   }
   return out
 }
-
-const overlaps = (values: string[], wanted: string[] | null) =>
-  wanted === null || values.some((value) => wanted.includes(value))
 
 /** Rows per batch while loading, between which the server answers other requests. */
 const LOAD_BATCH = 2000
@@ -371,17 +417,19 @@ function runSearch(rows: Rows, search: IndexSearch): IndexResult {
   if (text) candidates = union(rows.matching('en', text.en), rows.matching('fr', text.fr))
   else candidates = rows.ids.keys()
 
-  const counts = Object.fromEntries(facets.map((facet) => [facet, new Map<string, number>()])) as Record<
-    Facet,
-    Map<string, number>
-  >
-  const add = (facet: Facet, value: string | null) => {
-    if (value === null) return
-    const map = counts[facet]
-    map.set(value, (map.get(value) ?? 0) + 1)
-  }
+  // Per facet, in the order of `facets`: each slot's codes, the codes its filter lets through, and
+  // the count of each code.
+  const columns = facets.map((facet) => rows.facetValues[facet])
+  const wanted = [
+    search.serviceTypes,
+    search.populations,
+    search.languages,
+    search.province === null ? null : [search.province],
+    search.accepting ? ['accepting'] : null,
+  ].map((values, i) => rows.codes[facets[i]!].wanted(values))
+  const counts = facets.map((facet) => new Int32Array(rows.codes[facet].values.length))
   const passing: number[] = []
-  const nearness = new Map<number, number>()
+  const nearness: number[] = []
   for (const slot of candidates) {
     if (!rows.alive[slot] || !rows.listed[slot]) continue
     if (!search.includeConfidential && !rows.visible[slot]) continue
@@ -401,31 +449,28 @@ function runSearch(rows: Rows, search: IndexSearch): IndexResult {
     if (search.substanceUse && !rows.substanceUse[slot]) continue
     if (search.kinds && !search.kinds.includes(rows.kinds[slot]!)) continue
 
-    const flags = [
-      overlaps(rows.serviceTypes[slot]!, search.serviceTypes),
-      overlaps(rows.populations[slot]!, search.populations),
-      overlaps(rows.languages[slot]!, search.languages),
-      search.province === null || rows.provinces[slot] === search.province,
-      !search.accepting || rows.referral[slot] === 'accepting',
-    ]
-    const failing = flags.filter((flag) => !flag).length
-    if (failing > 1) continue
-    // A facet counts the rows every other facet's filter lets through.
-    facets.forEach((facet, i) => {
-      if (failing === 1 && flags[i]) return
-      if (facet === 'serviceType') for (const value of rows.serviceTypes[slot]!) add(facet, value)
-      else if (facet === 'population') for (const value of rows.populations[slot]!) add(facet, value)
-      else if (facet === 'language') for (const value of rows.languages[slot]!) add(facet, value)
-      else if (facet === 'province') add(facet, rows.provinces[slot]!)
-      else add(facet, rows.referral[slot]!)
-    })
-    if (failing === 0) {
+    // A facet counts the rows every other facet's filter lets through: a row failing one facet's
+    // filter counts in that facet only, one failing two counts nowhere.
+    let failed = -1
+    let rejected = false
+    for (let f = 0; f < columns.length; f++) {
+      const mask = wanted[f]
+      if (mask && !columns[f]![slot]!.some((code) => mask[code] === 1)) {
+        rejected = failed >= 0
+        if (rejected) break
+        failed = f
+      }
+    }
+    if (rejected) continue
+    for (let f = 0; f < columns.length; f++)
+      if (failed < 0 || failed === f) for (const code of columns[f]![slot]!) counts[f]![code]! += 1
+    if (failed < 0) {
       passing.push(slot)
-      if (circle) nearness.set(slot, near)
+      nearness.push(near)
     }
   }
 
-  const ranks = new Map<number, number>()
+  const ranks = new Float64Array(passing.length)
   if (text) {
     const postingsOf = (lang: 'en' | 'fr') => {
       const query = text[lang]
@@ -433,32 +478,31 @@ function runSearch(rows: Rows, search: IndexSearch): IndexResult {
     }
     const en = postingsOf('en')
     const fr = postingsOf('fr')
-    for (const slot of passing)
-      ranks.set(slot, Math.fround(rows.rank('en', text.en, en, slot) + rows.rank('fr', text.fr, fr, slot)))
+    passing.forEach((slot, i) => {
+      ranks[i] = Math.fround(rows.rank('en', text.en, en, slot) + rows.rank('fr', text.fr, fr, slot))
+    })
   }
-  passing.sort((a, b) => {
-    if (text) {
-      const difference = ranks.get(b)! - ranks.get(a)!
-      if (difference !== 0) return difference
-    }
-    if (circle) {
-      const difference = nearness.get(b)! - nearness.get(a)!
-      if (difference !== 0) return difference
-    }
-    return compareC(rows.ids[a]!, rows.ids[b]!)
-  })
+  const order = passing.map((_, i) => i)
+  order.sort(
+    (a, b) =>
+      ranks[b]! - ranks[a]! ||
+      nearness[b]! - nearness[a]! ||
+      compareC(rows.ids[passing[a]!]!, rows.ids[passing[b]!]!),
+  )
 
   return {
     total: passing.length,
-    ids: passing.slice(search.offset, search.offset + search.limit).map((slot) => rows.ids[slot]!),
+    ids: order.slice(search.offset, search.offset + search.limit).map((i) => rows.ids[passing[i]!]!),
     facets: Object.fromEntries(
-      facets.map((facet) => [
-        facet,
-        [...counts[facet]]
-          .sort(([a, x], [b, y]) => y - x || compareC(a, b))
-          .slice(0, FACET_VALUES)
-          .map(([value, count]) => ({ value, count })),
-      ]),
+      facets.map((facet, f) => {
+        const { values } = rows.codes[facet]
+        const found: FacetCount[] = []
+        counts[f]!.forEach((count, code) => {
+          if (count > 0) found.push({ value: values[code]!, count })
+        })
+        found.sort((a, b) => b.count - a.count || compareC(a.value, b.value))
+        return [facet, found.slice(0, FACET_VALUES)]
+      }),
     ) as Record<Facet, FacetCount[]>,
   }
 }
