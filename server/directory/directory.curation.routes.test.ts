@@ -184,6 +184,54 @@ describe('curating a provider', () => {
     const response = await send('PUT', '/api/directory/organizations/nope', manager, organization)
     expect(response.statusCode).toBe(404)
   })
+
+  it('keeps a verification interval and an eligibility a save leaves out, and clears them when sent empty', async () => {
+    const created = await send('POST', '/api/directory/organizations', manager, {
+      ...organization,
+      confidential: false,
+      verificationIntervalDays: 30,
+    })
+    const organizationId = created.json().id as string
+    const service = await send('POST', '/api/directory/services', manager, {
+      organizationId,
+      name: { fr: 'Accompagnement juridique' },
+      serviceTypes: ['counselling'],
+      statusIndependent: true,
+      verificationIntervalDays: 90,
+    })
+    expect(service.statusCode, service.body).toBe(201)
+    const serviceId = service.json().id as string
+    const stored = async () => {
+      const view = (await get(`/api/directory/organizations/${organizationId}`, manager)).json()
+      return {
+        organization: view.verification.intervalDays,
+        service: view.services[0].verification.intervalDays,
+        statusIndependent: view.services[0].statusIndependent,
+      }
+    }
+    expect(await stored()).toEqual({ organization: 30, service: 90, statusIndependent: true })
+
+    await send('PUT', `/api/directory/organizations/${organizationId}`, manager, organization)
+    await send('PUT', `/api/directory/services/${serviceId}`, manager, {
+      organizationId,
+      name: { fr: 'Accompagnement juridique' },
+      serviceTypes: ['counselling'],
+    })
+    expect(await stored()).toEqual({ organization: 30, service: 90, statusIndependent: true })
+
+    await send('PUT', `/api/directory/organizations/${organizationId}`, manager, {
+      ...organization,
+      verificationIntervalDays: null,
+    })
+    await send('PUT', `/api/directory/services/${serviceId}`, manager, {
+      organizationId,
+      name: { fr: 'Accompagnement juridique' },
+      serviceTypes: ['counselling'],
+      statusIndependent: null,
+      verificationIntervalDays: null,
+    })
+    expect(await stored()).toEqual({ organization: null, service: null, statusIndependent: null })
+  })
 })
 
 describe('verification', () => {

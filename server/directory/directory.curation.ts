@@ -37,6 +37,10 @@ function withPhone(doc: HsdsDoc, number: string | null | undefined): Record<stri
   return [{ ...(first ?? {}), id: (first?.id as string | undefined) ?? randomUUID(), number }, ...rest]
 }
 
+/** A field the request leaves out keeps its stored value; `null` clears it. */
+const orStored = <T>(value: T | null | undefined, stored: T | null | undefined): T | null =>
+  value === undefined ? (stored ?? null) : value
+
 const fieldError = (path: string, code: string) =>
   new AppError('validation_failed', 400, { fields: [{ path, code, message: '' }] })
 
@@ -82,7 +86,10 @@ export async function saveOrganization(
                 }
               : null,
             emergencyPhone: input.emergencyPhone,
-            verificationIntervalDays: input.verificationIntervalDays,
+            verificationIntervalDays: orStored(
+              input.verificationIntervalDays,
+              existing?.verification_interval_days,
+            ),
             doc: {
               ...doc,
               email: input.email ?? undefined,
@@ -156,7 +163,10 @@ export async function saveLocation(
             longitude,
             province: input.address?.province ?? null,
             municipality: input.address?.city ?? null,
-            verificationIntervalDays: input.verificationIntervalDays,
+            verificationIntervalDays: orStored(
+              input.verificationIntervalDays,
+              existing?.verification_interval_days,
+            ),
             doc: { ...doc, addresses, phones: withPhone(doc, input.phone) },
           },
         ],
@@ -291,8 +301,11 @@ export async function saveService(
             minimumAge: input.minimumAge,
             maximumAge: input.maximumAge,
             substanceUseAccepted: input.substanceUseAccepted,
-            statusIndependent: input.statusIndependent,
-            verificationIntervalDays: input.verificationIntervalDays,
+            statusIndependent: orStored(input.statusIndependent, existing?.status_independent),
+            verificationIntervalDays: orStored(
+              input.verificationIntervalDays,
+              existing?.verification_interval_days,
+            ),
             doc: {
               ...doc,
               languages: input.languages.map((code) => ({

@@ -100,18 +100,22 @@ describe('directory in the console', () => {
       .getByLabel('Description (français)')
       .fill('Logements meublés, accompagnement vers l’autonomie.')
     await page.getByRole('checkbox', { name: 'Femmes' }).check()
+    await page.getByLabel('Ouvert quel que soit le statut d’immigration').selectOption({ label: 'Oui' })
+    await page.getByLabel('Vérifier tous les (jours)').fill('60')
     expect(await accessibilityViolations(page)).toEqual([])
     await page.getByRole('button', { name: 'Enregistrer' }).click()
     await expect.poll(() => page.getByText('Enregistré.').count()).toBe(1)
     const row = await server.database.db
       .selectFrom('directory_service')
-      .select(['name_en', 'name_fr', 'description_fr'])
+      .select(['name_en', 'name_fr', 'description_fr', 'status_independent', 'verification_interval_days'])
       .where('id', '=', housing.ids.service)
       .executeTakeFirstOrThrow()
     expect(row).toEqual({
       name_en: 'Transitional housing',
       name_fr: 'Hébergement de transition pour survivantes',
       description_fr: 'Logements meublés, accompagnement vers l’autonomie.',
+      status_independent: true,
+      verification_interval_days: 60,
     })
     await page.getByRole('link', { name: 'Retour à la recherche' }).click()
     await page.getByLabel('Recherche', { exact: true }).fill('survivantes autonomie')

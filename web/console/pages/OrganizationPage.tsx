@@ -392,6 +392,21 @@ function Check({
   )
 }
 
+/** How often the entry is due for verification; empty for its kind's default. */
+function IntervalField({ days, error }: { days: number | null; error: ApiError | null }) {
+  const { t } = useTranslation('directory')
+  return (
+    <Field
+      label={t('organization.verificationInterval')}
+      name="verificationIntervalDays"
+      type="number"
+      hint={t('organization.verificationIntervalHint')}
+      defaultValue={days ?? ''}
+      error={error}
+    />
+  )
+}
+
 function FormActions({ onCancel }: { onCancel: () => void }) {
   const { t } = useTranslation('directory')
   return (
@@ -431,6 +446,7 @@ function OrganizationForm({
         province: optional(form, 'jurisdiction.province'),
         municipality: optional(form, 'jurisdiction.municipality'),
       },
+      verificationIntervalDays: optionalNumber(form, 'verificationIntervalDays'),
     })
   }
   return (
@@ -488,6 +504,7 @@ function OrganizationForm({
         defaultValue={organization?.jurisdiction.municipality ?? ''}
         error={error}
       />
+      <IntervalField days={organization?.verification.intervalDays ?? null} error={error} />
       <Check
         label={t('organization.confidential')}
         name="confidential"
@@ -531,6 +548,7 @@ function LocationForm({
       latitude: optionalNumber(form, 'latitude'),
       longitude: optionalNumber(form, 'longitude'),
       phone: optional(form, 'phone'),
+      verificationIntervalDays: optionalNumber(form, 'verificationIntervalDays'),
     })
   }
   return (
@@ -584,6 +602,7 @@ function LocationForm({
         defaultValue={location?.phone ?? ''}
         error={error}
       />
+      <IntervalField days={location?.verification.intervalDays ?? null} error={error} />
       <Check
         label={t('organization.confidential')}
         name="confidential"
@@ -637,6 +656,8 @@ function ServiceForm({
       minimumAge: optionalNumber(form, 'minimumAge'),
       maximumAge: optionalNumber(form, 'maximumAge'),
       substanceUseAccepted: form.get('substanceUseAccepted') === 'on',
+      statusIndependent: read(form, 'statusIndependent') ? read(form, 'statusIndependent') === 'yes' : null,
+      verificationIntervalDays: optionalNumber(form, 'verificationIntervalDays'),
     })
   }
   const termGroup = (
@@ -786,11 +807,23 @@ function ServiceForm({
           {t('organization.addHours')}
         </button>
       </fieldset>
+      <Select
+        label={t('organization.statusIndependent')}
+        name="statusIndependent"
+        defaultValue={
+          service?.statusIndependent === true ? 'yes' : service?.statusIndependent === false ? 'no' : ''
+        }
+        options={(['', 'yes', 'no'] as const).map((value) => ({
+          value,
+          label: t(`organization.statusIndependentValue.${value || 'unknown'}`),
+        }))}
+      />
       <Check
         label={t('search.substanceUse')}
         name="substanceUseAccepted"
         defaultChecked={service?.substanceUseAccepted ?? false}
       />
+      <IntervalField days={service?.verification.intervalDays ?? null} error={error} />
       <Check
         label={t('organization.confidential')}
         name="confidential"
