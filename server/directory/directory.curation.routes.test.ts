@@ -234,6 +234,52 @@ describe('curating a provider', () => {
   })
 })
 
+describe('auditing a service’s edits', () => {
+  it('audits a change and an ended location, and nothing for a save that changes nothing', async () => {
+    const organizationId = (
+      await send('POST', '/api/directory/organizations', manager, { ...organization, confidential: false })
+    ).json().id as string
+    const locationId = (
+      await send('POST', '/api/directory/locations', manager, {
+        organizationId,
+        name: { fr: 'Point de service' },
+        address: { address1: '1 rue du Port', city: 'Québec', province: 'QC', postalCode: 'G1K 1A1' },
+      })
+    ).json().id as string
+    const service = {
+      organizationId,
+      name: { fr: 'Écoute téléphonique' },
+      serviceTypes: ['counselling'],
+      languages: ['fr', 'en'],
+      locationIds: [locationId],
+      hours: [{ days: ['MO', 'TU'], opens: '09:00', closes: '17:00' }],
+    }
+    const serviceId = (await send('POST', '/api/directory/services', manager, service)).json().id as string
+    const link = await t.database.db
+      .selectFrom('directory_service_at_location')
+      .select('id')
+      .where('service_id', '=', serviceId)
+      .executeTakeFirstOrThrow()
+    expect((await send('PUT', `/api/directory/services/${serviceId}`, manager, service)).statusCode).toBe(200)
+    const ended = await send('PUT', `/api/directory/services/${serviceId}`, manager, {
+      ...service,
+      locationIds: [],
+    })
+    expect(ended.json().organization.services[0].locationIds).toEqual([])
+    const events = await t.database.db
+      .selectFrom('audit_event')
+      .select(['action', 'entity_type'])
+      .where('entity_id', 'in', [serviceId, link.id])
+      .orderBy('id')
+      .execute()
+    expect(events.map((e) => `${e.action} ${e.entity_type}`)).toEqual([
+      'directory.created service',
+      'directory.created service_at_location',
+      'directory.deleted service_at_location',
+    ])
+  })
+})
+
 describe('verification', () => {
   it('403 for an advocate; 400 for a bad outcome', async () => {
     expect((await get('/api/directory/verification-queue', advocate)).statusCode).toBe(403)

@@ -41,6 +41,19 @@ function withPhone(doc: HsdsDoc, number: string | null | undefined): Record<stri
 const orStored = <T>(value: T | null | undefined, stored: T | null | undefined): T | null =>
   value === undefined ? (stored ?? null) : value
 
+/**
+ * The items of an HSDS list the form sends, each keeping the id of a stored item with the same
+ * fields (so that an unchanged list is an unchanged entry), a new id otherwise.
+ */
+function withIds(stored: Record<string, unknown>[], items: Record<string, unknown>[]) {
+  const free = [...stored]
+  return items.map((item) => {
+    const at = free.findIndex((old) => Object.entries(item).every(([key, value]) => old[key] === value))
+    const id = at >= 0 ? (free.splice(at, 1)[0]!.id as string | undefined) : undefined
+    return { id: id ?? randomUUID(), ...item }
+  })
+}
+
 const fieldError = (path: string, code: string) =>
   new AppError('validation_failed', 400, { fields: [{ path, code, message: '' }] })
 
@@ -274,8 +287,6 @@ export async function saveService(
       .where('service_id', '=', serviceId)
       .execute()
     const removed = current.filter((row) => !input.locationIds.includes(row.location_id)).map((row) => row.id)
-    if (removed.length > 0)
-      await trx.deleteFrom('directory_service_at_location').where('id', 'in', removed).execute()
     const serviceAtLocations = input.locationIds
       .filter((locationId) => !current.some((row) => row.location_id === locationId))
       .map((locationId) => ({ id: randomUUID(), serviceId, locationId, doc: {} }))
@@ -308,18 +319,19 @@ export async function saveService(
             ),
             doc: {
               ...doc,
-              languages: input.languages.map((code) => ({
-                id: randomUUID(),
-                code,
-                name: languageName.of(code) ?? code,
-              })),
-              schedules: input.hours.map((hours) => ({
-                id: randomUUID(),
-                freq: 'WEEKLY',
-                byday: hours.days.join(','),
-                opens_at: hours.opens,
-                closes_at: hours.closes,
-              })),
+              languages: withIds(
+                list(doc, 'languages'),
+                input.languages.map((code) => ({ code, name: languageName.of(code) ?? code })),
+              ),
+              schedules: withIds(
+                list(doc, 'schedules'),
+                input.hours.map((hours) => ({
+                  freq: 'WEEKLY',
+                  byday: hours.days.join(','),
+                  opens_at: hours.opens,
+                  closes_at: hours.closes,
+                })),
+              ),
               phones: withPhone(doc, input.phone),
             },
           },
@@ -328,8 +340,8 @@ export async function saveService(
         attributes,
       },
       audit,
+      { removedServiceAtLocations: removed },
     )
-    if (removed.length > 0) await refreshSearch(trx, [serviceId])
     return serviceId
   })
 }

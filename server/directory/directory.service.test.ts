@@ -140,6 +140,87 @@ describe.each(engines)('saveBundle on $engine', ({ open }) => {
     expect(row.confidential).toBe(true)
   })
 
+  it('sees a moved location, other service types and an ended link as changes, and the same save as none', async () => {
+    const bundle = providerBundle()
+    await saveBundle(database, bundle, audit)
+    const same = await saveBundle(database, bundle, audit)
+    expect(Object.values(same.updated).flat()).toEqual([])
+
+    const location = bundle.locations[0]!
+    const moved = await saveBundle(
+      database,
+      { ...bundle, locations: [{ ...location, latitude: 45.6, longitude: -73.6 }] },
+      audit,
+    )
+    expect(Object.values(moved.updated).flat()).toEqual([location.id])
+    const retyped = await saveBundle(
+      database,
+      {
+        ...bundle,
+        locations: [{ ...location, latitude: 45.6, longitude: -73.6 }],
+        attributes: bundle.attributes.filter((a) => a.taxonomyTermId !== 'relais-population:women'),
+      },
+      audit,
+    )
+    expect(Object.values(retyped.updated).flat()).toEqual([bundle.ids.service])
+    await saveBundle(
+      database,
+      { ...bundle, organizations: [], locations: [], services: [], serviceAtLocations: [], attributes: [] },
+      audit,
+      { removedServiceAtLocations: [bundle.ids.serviceAtLocation] },
+    )
+
+    const changes = await database.db
+      .selectFrom('directory_metadata')
+      .select(['resource_id', 'last_action_type', 'field_name', 'previous_value', 'replacement_value'])
+      .where('resource_id', 'in', [location.id, bundle.ids.service, bundle.ids.serviceAtLocation])
+      .where('last_action_type', '!=', 'create')
+      .orderBy('resource_type')
+      .execute()
+    expect(changes).toEqual([
+      {
+        resource_id: location.id,
+        last_action_type: 'update',
+        field_name: 'point',
+        previous_value: 'POINT(-73.5674 45.5019)',
+        replacement_value: 'POINT(-73.6 45.6)',
+      },
+      {
+        resource_id: bundle.ids.service,
+        last_action_type: 'update',
+        field_name: 'attributes',
+        previous_value: 'relais-population:women relais-service-type:housing-emergency',
+        replacement_value: 'relais-service-type:housing-emergency',
+      },
+      {
+        resource_id: bundle.ids.serviceAtLocation,
+        last_action_type: 'delete',
+        field_name: 'id',
+        previous_value: bundle.ids.serviceAtLocation,
+        replacement_value: '',
+      },
+    ])
+    const events = await database.db
+      .selectFrom('audit_event')
+      .select(['action', 'entity_id', 'details'])
+      .where('entity_id', 'in', [location.id, bundle.ids.service, bundle.ids.serviceAtLocation])
+      .where('action', '!=', 'directory.created')
+      .orderBy('id')
+      .execute()
+    expect(events).toEqual([
+      { action: 'directory.updated', entity_id: location.id, details: { fields: ['point'] } },
+      { action: 'directory.updated', entity_id: bundle.ids.service, details: { fields: ['attributes'] } },
+      { action: 'directory.deleted', entity_id: bundle.ids.serviceAtLocation, details: {} },
+    ])
+    const rows = await database.db
+      .selectFrom('directory_search')
+      .select('id')
+      .where('service_id', '=', bundle.ids.service)
+      .execute()
+    // Offered nowhere now, the service is listed on its own.
+    expect(rows).toEqual([{ id: `service:${bundle.ids.service}` }])
+  })
+
   it('writes nothing when any entry is invalid', async () => {
     const bundle = providerBundle()
     const broken = {

@@ -1,9 +1,10 @@
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { type AuditContext, appendAuditEvent } from '../audit/audit.store.ts'
 import type { Database } from '../db/database.ts'
 import type { DB } from '../db/schema.ts'
 import type { DirectoryBundle } from './directory.records.ts'
 import * as store from './directory.store.ts'
+import type { LinkEntity } from './directory.tables.ts'
 
 type Resource = 'organization' | 'location' | 'service' | 'service_at_location' | 'taxonomy' | 'taxonomy_term'
 
@@ -23,7 +24,7 @@ export interface SaveSummary {
   unchanged: number
 }
 
-/** The comparable content of a row: everything but bookkeeping columns and PostGIS values. */
+/** The comparable content of a row: everything but bookkeeping columns. */
 function comparable(row: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [key, value] of Object.entries(row)) {
@@ -38,19 +39,53 @@ function comparable(row: Record<string, unknown>): Record<string, string> {
   return out
 }
 
+/** PostGIS columns, compared (and recorded) as well-known text. */
+const geometryColumns: Partial<Record<Resource, string[]>> = {
+  organization: ['jurisdiction_area'],
+  location: ['point'],
+}
+const attributed = new Set<Resource>(['organization', 'service', 'location', 'service_at_location'])
+
+/**
+ * What each entry holds before or after a save, field by field: its columns, its geometry as text
+ * and, for entries that carry HSDS attributes (service types, populations…), their terms as
+ * `attributes`.
+ */
 async function snapshot(db: Kysely<DB>, resource: Resource, ids: string[]) {
   const table = tableOf[resource]
   const found = new Map<string, Record<string, string>>()
   for (let i = 0; i < ids.length; i += 500) {
     const batch = ids.slice(i, i + 500)
     if (batch.length === 0) continue
+    const geometry = geometryColumns[resource] ?? []
     const rows = (await db
       .selectFrom(table)
       .selectAll()
+      .select(
+        geometry.map((column) => sql<string>`st_astext(${sql.ref(column)}::geometry)`.as(`${column}_wkt`)),
+      )
       .where('id', 'in', batch)
       .execute()) as unknown as Record<string, unknown>[]
+    const terms = new Map<string, string[]>()
+    if (attributed.has(resource)) {
+      const attributes = await db
+        .selectFrom('directory_attribute')
+        .select(['link_id', 'taxonomy_term_id', 'value'])
+        .where('link_entity', '=', resource as LinkEntity)
+        .where('link_id', 'in', batch)
+        .execute()
+      for (const { link_id, taxonomy_term_id, value } of attributes)
+        terms.set(link_id, [
+          ...(terms.get(link_id) ?? []),
+          value === null ? taxonomy_term_id : `${taxonomy_term_id}=${value}`,
+        ])
+    }
     for (const row of rows) {
-      for (const geo of ['point', 'jurisdiction_area']) delete row[geo]
+      for (const column of geometry) {
+        row[column] = row[`${column}_wkt`]
+        delete row[`${column}_wkt`]
+      }
+      if (attributed.has(resource)) row.attributes = (terms.get(String(row.id)) ?? []).sort().join(' ')
       found.set(String(row.id), comparable(row))
     }
   }
@@ -69,7 +104,13 @@ export async function saveBundle(
   {
     mode = 'per_entry',
     action = 'directory.saved',
-  }: { mode?: 'per_entry' | 'summary'; action?: string } = {},
+    removedServiceAtLocations = [],
+  }: {
+    mode?: 'per_entry' | 'summary'
+    action?: string
+    /** Links between a service and a location that the save ends. */
+    removedServiceAtLocations?: string[]
+  } = {},
 ): Promise<SaveSummary> {
   const run = async (trx: Kysely<DB>) => {
     const entries: [Resource, { id: string }[]][] = [
@@ -91,6 +132,7 @@ export async function saveBundle(
         ),
       )
 
+    const removed = await store.deleteServiceAtLocations(trx, removedServiceAtLocations)
     await store.upsertTaxonomies(trx, bundle.taxonomies)
     await store.upsertTaxonomyTerms(trx, bundle.taxonomyTerms)
     await store.upsertOrganizations(trx, bundle.organizations)
@@ -165,6 +207,23 @@ export async function saveBundle(
         }
       }
     }
+    for (const { id } of removed) {
+      metadata.push({
+        resource_id: id,
+        resource_type: 'service_at_location',
+        last_action_type: 'delete',
+        field_name: 'id',
+        previous_value: id,
+        replacement_value: '',
+        updated_by: audit.actorLabel,
+      })
+      await appendAuditEvent(trx, audit, {
+        action: 'directory.deleted',
+        entityType: 'service_at_location',
+        entityId: id,
+        details: {},
+      })
+    }
     await insertMetadata(trx, metadata)
     if (mode === 'summary') {
       await appendAuditEvent(trx, audit, {
@@ -175,7 +234,10 @@ export async function saveBundle(
     const affected = await store.servicesAffectedBy(trx, {
       organizations: bundle.organizations.map((r) => r.id),
       locations: bundle.locations.map((r) => r.id),
-      services: [...bundle.services.map((r) => r.id), ...bundle.serviceAtLocations.map((r) => r.serviceId)],
+      services: [
+        ...bundle.services.map((r) => r.id),
+        ...[...bundle.serviceAtLocations, ...removed].map((r) => r.serviceId),
+      ],
     })
     await store.refreshSearch(trx, affected)
     return summary
@@ -188,7 +250,7 @@ async function insertMetadata(
   rows: {
     resource_id: string
     resource_type: string
-    last_action_type: 'create' | 'update'
+    last_action_type: 'create' | 'update' | 'delete'
     field_name: string
     previous_value: string
     replacement_value: string

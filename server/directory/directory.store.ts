@@ -184,6 +184,25 @@ export function upsertServiceAtLocations(db: Db, rows: ServiceAtLocationRecord[]
   }))
 }
 
+/** Ends links between services and locations, with their attributes; returns those that existed. */
+export async function deleteServiceAtLocations(db: Db, ids: string[]) {
+  const deleted: { id: string; serviceId: string }[] = []
+  for (const batch of chunks(ids)) {
+    await db
+      .deleteFrom('directory_attribute')
+      .where('link_entity', '=', 'service_at_location')
+      .where('link_id', 'in', batch)
+      .execute()
+    const rows = await db
+      .deleteFrom('directory_service_at_location')
+      .where('id', 'in', batch)
+      .returning(['id', 'service_id'])
+      .execute()
+    for (const row of rows) deleted.push({ id: row.id, serviceId: row.service_id })
+  }
+  return deleted
+}
+
 /** Gives each listed entity exactly the attributes given for it. */
 export async function replaceAttributes(
   db: Db,
