@@ -1,6 +1,8 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { type Kysely, sql } from 'kysely'
+import type { ProvinceCode } from '../../common/geography.ts'
 import type { DB } from '../db/schema.ts'
+import type { OpeningMinutes } from './opening-hours.ts'
 import { operandsOf, type Positions, parseTsvector, type TextQuery, tsRank } from './text-rank.ts'
 
 type Db = Kysely<DB>
@@ -26,7 +28,8 @@ export interface IndexSearch {
   municipalityKey: string | null
   /** The unit vector of the search circle's origin and the cosine of the angle its radius spans. */
   circle: { x: number; y: number; z: number; minimumDot: number } | null
-  openAt: number | null
+  /** The minute of the week to look up in each row's hours (`utc`, or its province's). */
+  openAt: OpeningMinutes | null
   open247: boolean
   age: number | null
   substanceUse: boolean
@@ -428,6 +431,9 @@ function runSearch(rows: Rows, search: IndexSearch): IndexResult {
     search.accepting ? ['accepting'] : null,
   ].map((values, i) => rows.codes[facets[i]!].wanted(values))
   const counts = facets.map((facet) => new Int32Array(rows.codes[facet].values.length))
+  const { openAt } = search
+  const openAtProvince =
+    openAt && rows.codes.province.values.map((code) => openAt.byProvince[code as ProvinceCode] ?? openAt.utc)
   const passing: number[] = []
   const nearness: number[] = []
   for (const slot of candidates) {
@@ -439,7 +445,11 @@ function runSearch(rows: Rows, search: IndexSearch): IndexResult {
       near = rows.x[slot]! * circle.x + rows.y[slot]! * circle.y + rows.z[slot]! * circle.z
       if (!(near >= circle.minimumDot)) continue
     }
-    if (search.openAt !== null && !isOpen(rows.open[slot]!, search.openAt)) continue
+    if (openAt) {
+      const [province] = rows.facetValues.province[slot]!
+      if (!isOpen(rows.open[slot]!, province === undefined ? openAt.utc : openAtProvince![province]!))
+        continue
+    }
     if (search.open247 && !rows.open247[slot]) continue
     if (search.age !== null) {
       const minimum = rows.minimumAge[slot]!

@@ -64,11 +64,23 @@ describe.each(engines)('the directory search on $engine', ({ open }) => {
   })
   afterAll(() => database.close())
 
-  const search = (query: Record<string, string>) =>
+  const search = (query: Record<string, string>, now?: Date) =>
     searchDirectory(database.db, directorySearchQuery.parse({ perPage: '100', ...query }), {
       includeConfidential: true,
       lang: 'en',
+      now,
     })
+
+  it('finds what is open now by the clocks of the place, in daylight saving time as in standard time', async () => {
+    // Every provider here is in Quebec, open Monday to Friday 09:00-17:00.
+    const openAt = async (at: string) => (await search({ openNow: 'true' }, new Date(at))).total
+    expect(await openAt('2026-07-06T13:05:00Z')).toBe(providers.length) // 09:05 EDT
+    expect(await openAt('2026-07-06T20:55:00Z')).toBe(providers.length) // 16:55 EDT
+    expect(await openAt('2026-07-06T21:05:00Z')).toBe(0) // 17:05 EDT
+    expect(await openAt('2026-07-06T12:55:00Z')).toBe(0) // 08:55 EDT
+    expect(await openAt('2026-01-05T21:55:00Z')).toBe(providers.length) // 16:55 EST
+    expect(await openAt('2026-01-05T22:05:00Z')).toBe(0) // 17:05 EST
+  })
 
   it('finds around a point what PostGIS finds within the radius on the sphere, nearest first', async () => {
     const origin = fc.record({

@@ -12,7 +12,7 @@ import {
   type IndexSearch,
 } from './directory.index.ts'
 import type { AgencyKind, HsdsDoc } from './directory.tables.ts'
-import { minuteOfWeek } from './opening-hours.ts'
+import { type OpeningMinutes, openingMinutes } from './opening-hours.ts'
 import { POPULATION, SERVICE_TYPE } from './taxonomies.ts'
 import { parseTsquery } from './text-rank.ts'
 
@@ -123,6 +123,16 @@ const withinCircle = (circle: Circle) => {
     and ${nearness(circle)} >= ${circle.minimumDot}`
 }
 
+/** The minute of the week a row's stored hours are looked up at: its province's, in daylight saving. */
+function openingMinute({ utc, byProvince }: OpeningMinutes) {
+  const shifted = Object.entries(byProvince)
+  if (shifted.length === 0) return sql<number>`${utc}::int4`
+  return sql<number>`(case e.province ${sql.join(
+    shifted.map(([code, minute]) => sql`when ${code} then ${minute}`),
+    sql` `,
+  )} else ${utc} end)::int4`
+}
+
 const unaccentLower = (value: string) => sql<string>`lower(unaccent(${value}))`
 const originPoint = (origin: Origin) =>
   sql`st_setsrid(st_makepoint(${origin.longitude}, ${origin.latitude}), 4326)::geography`
@@ -211,6 +221,7 @@ function baseConditions(
   options: SearchOptions,
   circle: Circle | null,
   typoTolerant: boolean,
+  openingAt: OpeningMinutes,
 ) {
   const where: Expression<SqlBool>[] = []
   if (!options.includeConfidential) where.push(sql<SqlBool>`not e.confidential`)
@@ -221,8 +232,7 @@ function baseConditions(
     )
   if (query.municipality) where.push(sql<SqlBool>`e.municipality_key = ${unaccentLower(query.municipality)}`)
   if (circle) where.push(withinCircle(circle))
-  if (query.openNow)
-    where.push(sql<SqlBool>`e.open_minutes @> ${minuteOfWeek(options.now ?? new Date())}::int4`)
+  if (query.openNow) where.push(sql<SqlBool>`e.open_minutes @> ${openingMinute(openingAt)}`)
   if (query.open247) where.push(sql<SqlBool>`e.open_24_7`)
   if (query.age !== undefined)
     where.push(
@@ -365,7 +375,7 @@ export async function searchDirectory(db: Db, query: DirectorySearchQuery, optio
     Boolean(index),
   )
   const circle = origin ? circleAround(origin, (query.radiusKm ?? DEFAULT_RADIUS_KM) * 1000) : null
-  const minute = minuteOfWeek(options.now ?? new Date())
+  const openingAt = openingMinutes(options.now ?? new Date())
   const offset = (query.page - 1) * query.perPage
   const agencies =
     origin || query.province
@@ -383,7 +393,7 @@ export async function searchDirectory(db: Db, query: DirectorySearchQuery, optio
           'organization_id', e.organization_id, 'confidential', e.confidential, 'kind', e.kind,
           'service_types', e.service_types, 'populations', e.populations, 'languages', e.languages,
           'province', e.province, 'municipality', e.municipality, 'open_24_7', e.open_24_7,
-          'open_now', e.open_minutes @> ${minute}::int4, 'referral_status', e.referral_status,
+          'open_now', e.open_minutes @> ${openingMinute(openingAt)}, 'referral_status', e.referral_status,
           'minimum_age', e.minimum_age::float8, 'maximum_age', e.maximum_age::float8,
           'substance_use_accepted', e.substance_use_accepted, 'last_verified_at', e.last_verified_at,
           'distance_m', ${origin ? sql`st_distance(e.point, ${originPoint(origin)}, false)` : sql`null::float8`},
@@ -407,7 +417,7 @@ export async function searchDirectory(db: Db, query: DirectorySearchQuery, optio
 
   const inMemory =
     index && facts && !typoTolerant
-      ? await searchIndex(index, facts, query, options, circle, minute, offset)
+      ? await searchIndex(index, facts, query, options, circle, openingAt, offset)
       : null
   const found = inMemory
     ? {
@@ -424,6 +434,7 @@ export async function searchDirectory(db: Db, query: DirectorySearchQuery, optio
         circle,
         typoTolerant,
         offset,
+        openingAt,
         resultsJson,
         agenciesJson,
       })
@@ -487,7 +498,7 @@ async function searchIndex(
   query: DirectorySearchQuery,
   options: SearchOptions,
   circle: Circle | null,
-  minute: number,
+  openingAt: OpeningMinutes,
   offset: number,
 ): Promise<IndexResult | null> {
   let text: IndexSearch['text'] = null
@@ -502,7 +513,7 @@ async function searchIndex(
     text,
     municipalityKey: query.municipality ? facts.municipalityKey : null,
     circle: circle && { ...circle.unit, minimumDot: circle.minimumDot },
-    openAt: query.openNow ? minute : null,
+    openAt: query.openNow ? openingAt : null,
     open247: query.open247 === true,
     age: query.age ?? null,
     substanceUse: query.substanceUse === true,
@@ -527,6 +538,7 @@ async function searchInSql(
     circle: Circle | null
     typoTolerant: boolean
     offset: number
+    openingAt: OpeningMinutes
     resultsJson: RawBuilder<Hit[]>
     agenciesJson: RawBuilder<AgencyRow[]>
   },
@@ -571,7 +583,7 @@ async function searchInSql(
           facets.map((facet) => sql`${filters[facet]} as ${facetColumn(facet)}`),
           sql`, `,
         )}) f
-      where ${baseConditions(query, options, circle, typoTolerant)}
+      where ${baseConditions(query, options, circle, typoTolerant, context.openingAt)}
     ),
     -- The page first (the top of the hits, a bounded sort), then numbered in the same order.
     page as (

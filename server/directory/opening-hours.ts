@@ -1,4 +1,4 @@
-import { type ProvinceCode, provinces } from '../../common/geography.ts'
+import { type ProvinceCode, provinceCodes, provinces } from '../../common/geography.ts'
 
 export const MINUTES_PER_WEEK = 7 * 24 * 60
 const days = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const
@@ -23,7 +23,7 @@ function minutes(time: unknown): number | undefined {
 /**
  * Weekly opening hours as ranges of minutes of the week in UTC (0 = Monday 00:00 UTC), merged and
  * sorted. Times are local to the schedule's `timezone` (hours from UTC), or to the province's
- * standard time when the schedule names none; daylight saving is not modelled.
+ * standard time when the schedule names none: `openingMinutes` allows for daylight saving.
  */
 export function weeklyOpenRanges(
   schedules: ScheduleLike[],
@@ -87,4 +87,41 @@ export const multirangeLiteral = (ranges: [number, number][]) =>
 export function minuteOfWeek(at: Date): number {
   const day = (at.getUTCDay() + 6) % 7
   return day * 24 * 60 + at.getUTCHours() * 60 + at.getUTCMinutes()
+}
+
+export interface OpeningMinutes {
+  utc: number
+  byProvince: Partial<Record<ProvinceCode, number>>
+}
+
+const offsetFormats = new Map<string, Intl.DateTimeFormat>()
+
+/** A time zone's offset from UTC at a moment, in minutes (-240 for GMT-04:00). */
+export function utcOffsetMinutes(timeZone: string, at: Date): number {
+  let format = offsetFormats.get(timeZone)
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
+    offsetFormats.set(timeZone, format)
+  }
+  const name = format.formatToParts(at).find((part) => part.type === 'timeZoneName')?.value ?? ''
+  const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name)
+  return match ? (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) : 0
+}
+
+/**
+ * The minute of the week to look up in stored opening hours at a moment: `utc` for an entry without
+ * a province, and for each province whose clocks are off its standard time (daylight saving), the
+ * minute its standard time shows then. Hours are stored in standard time, so 09:00 in Toronto in
+ * July is 13:00 UTC, the minute that 14:00 UTC is stored as.
+ */
+export function openingMinutes(at: Date): OpeningMinutes {
+  const utc = minuteOfWeek(at)
+  const byProvince: Partial<Record<ProvinceCode, number>> = {}
+  for (const code of provinceCodes) {
+    const { timeZone, utcOffsetHours } = provinces[code]
+    const ahead = utcOffsetMinutes(timeZone, at) - Math.round(utcOffsetHours * 60)
+    if (ahead !== 0)
+      byProvince[code] = (((utc + ahead) % MINUTES_PER_WEEK) + MINUTES_PER_WEEK) % MINUTES_PER_WEEK
+  }
+  return { utc, byProvince }
 }
