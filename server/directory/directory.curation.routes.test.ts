@@ -1,16 +1,31 @@
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { verificationOutcomes } from '../../common/contracts/directory.ts'
 import { buildTestApp, type TestApp } from '../../test/support/app.ts'
-import { taxonomyBundle } from '../../test/support/directory.ts'
-import { buildStaff, type SessionFixture, sessionFor } from '../../test/support/factories.ts'
+import { providerBundle, taxonomyBundle } from '../../test/support/directory.ts'
+import {
+  buildStaff,
+  type SessionFixture,
+  type StaffFixture,
+  sessionFor,
+} from '../../test/support/factories.ts'
 import { saveBundle } from './directory.service.ts'
 
 let t: TestApp
+let managerStaff: StaffFixture
 let manager: SessionFixture
 let advocate: SessionFixture
 let admin: SessionFixture
 
+/** A different default interval for each type of entry, to tell them apart. */
+const intervals = { organization: 300, service: 100, location: 200 } as const
+
 beforeAll(async () => {
-  t = await buildTestApp()
+  t = await buildTestApp({
+    RELAIS_VERIFY_ORGANIZATION_DAYS: String(intervals.organization),
+    RELAIS_VERIFY_SERVICE_DAYS: String(intervals.service),
+    RELAIS_VERIFY_LOCATION_DAYS: String(intervals.location),
+  })
   await saveBundle(
     t.database,
     taxonomyBundle(),
@@ -29,7 +44,8 @@ beforeAll(async () => {
     },
     { actorId: null, actorLabel: 'test', address: null, requestId: null },
   )
-  manager = await sessionFor(t, await buildStaff(t, { role: 'directory_manager' }))
+  managerStaff = await buildStaff(t, { role: 'directory_manager' })
+  manager = await sessionFor(t, managerStaff)
   advocate = await sessionFor(t, await buildStaff(t, { role: 'advocate' }))
   admin = await sessionFor(t, await buildStaff(t, { role: 'admin' }))
 })
@@ -323,5 +339,180 @@ describe('verification', () => {
       verifiedBy: expect.stringContaining('Test'),
     })
     expect((await get('/api/directory/search?q=migrant', advocate)).json().results).toEqual([])
+  })
+})
+
+const entityTypes = ['organization', 'service', 'location'] as const
+type EntityType = (typeof entityTypes)[number]
+const tables = {
+  organization: 'directory_organization',
+  service: 'directory_service',
+  location: 'directory_location',
+} as const
+const DAY = 24 * 60 * 60 * 1000
+
+interface QueueEntry {
+  entityType: EntityType
+  id: string
+  lastVerifiedAt: string | null
+  dueAt: string
+  lastOutcome: string | null
+}
+
+/** A provider whose organization, location and service were all last checked `days` ago. */
+async function checkedDaysAgo(days: number, ownIntervalDays?: number) {
+  const bundle = providerBundle({ name: { en: `Checked ${days} days ago` } })
+  for (const record of [bundle.organizations[0]!, bundle.locations[0]!, bundle.services[0]!])
+    record.verificationIntervalDays = ownIntervalDays ?? null
+  await saveBundle(t.database, bundle, { actorId: null, actorLabel: 'test', address: null, requestId: null })
+  for (const type of entityTypes)
+    await sql`update ${sql.table(tables[type])} set last_verified_at = now() - make_interval(days => ${days})
+      where id = ${bundle.ids[type]}`.execute(t.database.db)
+  return bundle.ids
+}
+
+async function queue(type: EntityType): Promise<QueueEntry[]> {
+  const response = await get(`/api/directory/verification-queue?entityType=${type}&limit=200`, manager)
+  expect(response.statusCode).toBe(200)
+  return response.json().entries
+}
+
+/** Which of the provider's entries the queue holds. */
+async function dueOf(ids: Record<EntityType, string>) {
+  const due: EntityType[] = []
+  for (const type of entityTypes)
+    if ((await queue(type)).some((entry) => entry.id === ids[type])) due.push(type)
+  return due
+}
+
+describe('the verification queue', () => {
+  it('holds an entry once its type’s interval has passed since its last check, and not before', async () => {
+    // Service every 100 days, location every 200, organization every 300.
+    expect(await dueOf(await checkedDaysAgo(99))).toEqual([])
+    expect(await dueOf(await checkedDaysAgo(101))).toEqual(['service'])
+    expect(await dueOf(await checkedDaysAgo(199))).toEqual(['service'])
+    expect(await dueOf(await checkedDaysAgo(201))).toEqual(['service', 'location'])
+    expect(await dueOf(await checkedDaysAgo(299))).toEqual(['service', 'location'])
+    expect(await dueOf(await checkedDaysAgo(301))).toEqual(['organization', 'service', 'location'])
+  })
+
+  it('says when each entry became due: its last check plus its type’s interval', async () => {
+    const ids = await checkedDaysAgo(301)
+    for (const type of entityTypes) {
+      const entry = (await queue(type)).find((e) => e.id === ids[type])!
+      const row = await t.database.db
+        .selectFrom(tables[type])
+        .select('last_verified_at')
+        .where('id', '=', ids[type])
+        .executeTakeFirstOrThrow()
+      expect(entry.lastVerifiedAt).toBe(row.last_verified_at!.toISOString())
+      // Days are calendar days: a change to or from daylight saving time moves the hour, not the day.
+      const expected = row.last_verified_at!.getTime() + intervals[type] * DAY
+      expect(Math.abs(Date.parse(entry.dueAt) - expected), type).toBeLessThanOrEqual(60 * 60 * 1000)
+    }
+  })
+
+  it('follows an entry’s own interval over its type’s, shorter or longer', async () => {
+    // Checked 11 days ago, every 10 days: due, though no type's interval has passed.
+    expect(await dueOf(await checkedDaysAgo(11, 10))).toEqual(['organization', 'service', 'location'])
+    expect(await dueOf(await checkedDaysAgo(9, 10))).toEqual([])
+    // Checked 301 days ago, every 1000 days: not due, though every type's interval has passed.
+    expect(await dueOf(await checkedDaysAgo(301, 1000))).toEqual([])
+    expect(await dueOf(await checkedDaysAgo(1001, 1000))).toEqual(['organization', 'service', 'location'])
+  })
+
+  it.each(verificationOutcomes)(
+    'logs a check found %s with who and when, and the service leaves the queue until due again',
+    async (outcome) => {
+      const ids = await checkedDaysAgo(101)
+      expect(await dueOf(ids)).toEqual(['service'])
+      const before = Date.now()
+      const checked = await send('POST', '/api/directory/verifications', manager, {
+        entityType: 'service',
+        entityId: ids.service,
+        outcome,
+        note: `Called the front desk: ${outcome}.`,
+      })
+      expect(checked.statusCode).toBe(201)
+      const after = Date.now()
+      const within = (at: Date) => {
+        // The database's clock and this process's, a second apart at most.
+        expect(at.getTime()).toBeGreaterThanOrEqual(before - 1000)
+        expect(at.getTime()).toBeLessThanOrEqual(after + 1000)
+      }
+
+      const logged = await t.database.db
+        .selectFrom('directory_verification')
+        .selectAll()
+        .where('entity_id', '=', ids.service)
+        .execute()
+      expect(logged).toHaveLength(1)
+      expect(logged[0]).toMatchObject({
+        entity_type: 'service',
+        outcome,
+        note: `Called the front desk: ${outcome}.`,
+        verified_by: managerStaff.id,
+      })
+      within(logged[0]!.verified_at)
+      const service = await t.database.db
+        .selectFrom('directory_service')
+        .select(['last_verified_at', 'last_verified_by', 'status'])
+        .where('id', '=', ids.service)
+        .executeTakeFirstOrThrow()
+      expect(service.last_verified_by).toBe(managerStaff.id)
+      within(service.last_verified_at!)
+      // Only a service found closed stops being offered.
+      expect(service.status).toBe(outcome === 'closed' ? 'defunct' : 'active')
+
+      // Every outcome, unreachable too, counts as a check: the service leaves the queue for its interval.
+      expect(await dueOf(ids)).toEqual([])
+      const view = (await get(`/api/directory/organizations/${ids.organization}`, manager)).json()
+      expect(view.services[0].verification.lastVerifiedAt).toBe(service.last_verified_at!.toISOString())
+      expect(view.services[0].verification.history).toEqual([
+        {
+          outcome,
+          note: `Called the front desk: ${outcome}.`,
+          verifiedBy: expect.stringMatching(/^Test directory_manager \d+$/),
+          verifiedAt: logged[0]!.verified_at.toISOString(),
+        },
+      ])
+      const search = (
+        await get(`/api/directory/search?q=${encodeURIComponent(`Checked 101`)}`, advocate)
+      ).json()
+      expect(search.results.some((r: { serviceId: string }) => r.serviceId === ids.service)).toBe(
+        outcome !== 'closed',
+      )
+
+      // Due again once the interval has passed, showing how the last check went.
+      await sql`update directory_service set last_verified_at = now() - make_interval(days => 101)
+        where id = ${ids.service}`.execute(t.database.db)
+      const again = (await queue('service')).find((entry) => entry.id === ids.service)
+      expect(again?.lastOutcome).toBe(outcome)
+    },
+  )
+
+  it('logs a check of an organization or a location on that entry, which leaves its own queue', async () => {
+    const ids = await checkedDaysAgo(301)
+    for (const type of ['organization', 'location'] as const) {
+      const checked = await send('POST', '/api/directory/verifications', manager, {
+        entityType: type,
+        entityId: ids[type],
+        outcome: 'confirmed',
+      })
+      expect(checked.statusCode).toBe(201)
+      const row = await t.database.db
+        .selectFrom(tables[type])
+        .select(['last_verified_by'])
+        .where('id', '=', ids[type])
+        .executeTakeFirstOrThrow()
+      expect(row.last_verified_by).toBe(managerStaff.id)
+    }
+    expect(await dueOf(ids)).toEqual(['service'])
+    const unknown = await send('POST', '/api/directory/verifications', manager, {
+      entityType: 'location',
+      entityId: ids.service,
+      outcome: 'confirmed',
+    })
+    expect(unknown.statusCode).toBe(404)
   })
 })

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type DirectorySearchResponse, directorySearchQuery } from '../../common/contracts/directory.ts'
 import { can, roles } from '../../common/permissions.ts'
 import { buildTestApp, type TestApp } from '../../test/support/app.ts'
 import { providerBundle, taxonomyBundle } from '../../test/support/directory.ts'
 import { buildStaff, type SessionFixture, sessionFor } from '../../test/support/factories.ts'
 import { emptyBundle, type OrganizationRecord } from './directory.records.ts'
+import { searchDirectory } from './directory.search.ts'
 import { saveBundle } from './directory.service.ts'
 
 let t: TestApp
@@ -257,6 +259,164 @@ describe('GET /api/directory/search', () => {
     expect(serviceIds(body)).toContain(bundle.ids.service)
     // Words found nowhere call for typo tolerance, which SQL alone has.
     expect((await answeredBy('q=counselng')).header).toBe('directory;desc="sql"')
+  })
+  describe('what the filters and the result fields mean, through the index and through SQL alone', () => {
+    // In Manitoba, where no other test looks: one provider for each referral status, and for each
+    // answer about substance use (accepted, refused, unknown).
+    const winnipeg = { province: 'MB', city: 'Winnipeg', latitude: 49.8951, longitude: -97.1384 }
+    const open = providerBundle({
+      ...winnipeg,
+      name: { en: 'Red River Open Door' },
+      serviceName: { en: 'Red River drop-in', fr: 'Halte-accueil Rivière-Rouge' },
+      populations: ['migrant-workers'],
+      languages: ['fr', 'en', 'oj'],
+      referralStatus: 'accepting',
+      substanceUseAccepted: true,
+      schedules: [
+        { id: randomUUID(), freq: 'WEEKLY', byday: 'MO,TU,WE,SA', opens_at: '08:30', closes_at: '16:00' },
+        { id: randomUUID(), freq: 'WEEKLY', byday: 'SU', opens_at: '10:00:00', closes_at: '14:00:00' },
+      ],
+    })
+    const waitlist = providerBundle({
+      ...winnipeg,
+      latitude: winnipeg.latitude + 0.5,
+      name: { en: 'Assiniboine Waiting House' },
+      serviceName: { en: 'Assiniboine transitional housing' },
+      populations: ['migrant-workers'],
+      referralStatus: 'waitlist',
+      substanceUseAccepted: false,
+    })
+    const full = providerBundle({
+      ...winnipeg,
+      latitude: winnipeg.latitude + 1,
+      name: { en: 'Prairie Full House' },
+      serviceName: { en: 'Prairie long-term housing' },
+      populations: ['migrant-workers'],
+      referralStatus: 'not_accepting',
+      substanceUseAccepted: null,
+    })
+    const unknown = providerBundle({
+      ...winnipeg,
+      latitude: winnipeg.latitude + 1.5,
+      name: { en: 'Whiteshell Unknown Centre' },
+      serviceName: { en: 'Whiteshell outreach' },
+      populations: ['migrant-workers'],
+      referralStatus: null,
+      substanceUseAccepted: true,
+    })
+    let verifiedAt: string
+
+    beforeAll(async () => {
+      for (const bundle of [open, waitlist, full, unknown]) await saveBundle(t.database, bundle, audit)
+      const manager = await sessionFor(t, await buildStaff(t, { role: 'directory_manager' }))
+      const checked = await t.app.inject({
+        method: 'POST',
+        url: '/api/directory/verifications',
+        headers: { 'content-type': 'application/json', ...manager.headers },
+        payload: JSON.stringify({ entityType: 'service', entityId: open.ids.service, outcome: 'confirmed' }),
+      })
+      expect(checked.statusCode).toBe(201)
+      const row = await t.database.db
+        .selectFrom('directory_service')
+        .select('last_verified_at')
+        .where('id', '=', open.ids.service)
+        .executeTakeFirstOrThrow()
+      verifiedAt = row.last_verified_at!.toISOString()
+    })
+
+    /**
+     * The staff search through the route, which the index in memory answers once loaded (it loads in
+     * the background), and the same search through SQL alone.
+     */
+    async function bothWays(query: string, lang: 'en' | 'fr' = 'en') {
+      const url = `/api/directory/search?${query}&lang=${lang}`
+      const deadline = Date.now() + 10_000
+      let response = await t.app.inject({ method: 'GET', url, headers: advocate.headers })
+      while (response.headers['server-timing'] !== 'directory;desc="index"' && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50))
+        response = await t.app.inject({ method: 'GET', url, headers: advocate.headers })
+      }
+      expect(response.statusCode, query).toBe(200)
+      expect(response.headers['server-timing'], query).toBe('directory;desc="index"')
+      const parsed = directorySearchQuery.parse(
+        Object.fromEntries(new URLSearchParams(`${query}&lang=${lang}`)),
+      )
+      const { answeredBy, ...sql } = await searchDirectory(t.database.db, parsed, {
+        includeConfidential: can('advocate', 'directory.read_confidential'),
+        lang,
+      })
+      expect(answeredBy).toBe('sql')
+      return [
+        ['index', response.json() as DirectorySearchResponse],
+        ['sql', JSON.parse(JSON.stringify(sql)) as DirectorySearchResponse],
+      ] as const
+    }
+    const resultOf = (body: DirectorySearchResponse, serviceId: string) =>
+      body.results.find((result) => result.serviceId === serviceId)
+
+    it('accepting: only services accepting new referrals, not those with a waitlist, full or unknown', async () => {
+      for (const [path, body] of await bothWays('province=MB'))
+        expect(serviceIds(body), path).toEqual(
+          [open, waitlist, full, unknown].map((bundle) => bundle.ids.service).sort(),
+        )
+      for (const [path, body] of await bothWays('province=MB&accepting=true')) {
+        expect(serviceIds(body), path).toEqual([open.ids.service])
+        expect(body.total, path).toBe(1)
+        // The status facet still counts the other statuses, to show what the filter leaves out.
+        expect(body.facets.referralStatus, path).toEqual(
+          expect.arrayContaining([
+            { value: 'accepting', count: 1 },
+            { value: 'waitlist', count: 1 },
+            { value: 'not_accepting', count: 1 },
+          ]),
+        )
+      }
+    })
+
+    it('substanceUse: only services that accept people who use substances, not those refusing or unknown', async () => {
+      for (const [path, body] of await bothWays('province=MB&substanceUse=true'))
+        expect(serviceIds(body), path).toEqual([open.ids.service, unknown.ids.service].sort())
+      for (const [path, body] of await bothWays('province=MB&substanceUse=true&accepting=true'))
+        expect(serviceIds(body), path).toEqual([open.ids.service])
+    })
+
+    it('shows opening hours in the language asked, the languages, when last verified and the distance', async () => {
+      for (const [path, body] of await bothWays('population=migrant-workers&province=MB')) {
+        expect(resultOf(body, open.ids.service), path).toMatchObject({
+          hours: ['Mon–Wed, Sat 08:30–16:00', 'Sun 10:00–14:00'],
+          languages: ['fr', 'en', 'oj'],
+          lastVerifiedAt: verifiedAt,
+          distanceKm: null,
+        })
+        expect(resultOf(body, waitlist.ids.service), path).toMatchObject({
+          hours: ['Mon–Fri 09:00–17:00'],
+          languages: ['en', 'fr'],
+          lastVerifiedAt: null,
+        })
+      }
+      expect(Date.now() - Date.parse(verifiedAt)).toBeLessThan(60_000)
+      for (const [path, body] of await bothWays('population=migrant-workers&province=MB', 'fr')) {
+        expect(resultOf(body, open.ids.service)?.hours, path).toEqual([
+          'lun.–mer., sam. 08:30–16:00',
+          'dim. 10:00–14:00',
+        ])
+        expect(resultOf(body, open.ids.service)?.name, path).toBe('Halte-accueil Rivière-Rouge')
+        expect(resultOf(body, waitlist.ids.service)?.hours, path).toEqual(['lun.–ven. 09:00–17:00'])
+      }
+      // A degree of latitude south of the open door, on the sphere of mean radius: 111.2 km, then
+      // 55.6 km more for each half degree.
+      const south = `lat=${winnipeg.latitude - 1}&lng=${winnipeg.longitude}&radiusKm=400&population=migrant-workers`
+      for (const [path, body] of await bothWays(south))
+        expect(
+          body.results.map((result) => [result.serviceId, result.distanceKm]),
+          path,
+        ).toEqual([
+          [open.ids.service, 111.2],
+          [waitlist.ids.service, 166.8],
+          [full.ids.service, 222.4],
+          [unknown.ids.service, 278],
+        ])
+    })
   })
 })
 

@@ -20,6 +20,29 @@ beforeAll(async () => {
 })
 afterAll(() => t.close())
 
+let counter = 0
+/**
+ * A word no other provider holds: six letters from g to z, drawn from a counter, so it can never
+ * appear inside a UUID or a number, nor inside another provider's word.
+ */
+function word() {
+  const letters = 'ghijklmnopqrstuvwxyz'
+  let n = counter
+  let text = ''
+  for (let i = 0; i < 6; i++) {
+    text += letters[n % letters.length]
+    n = Math.floor(n / letters.length)
+  }
+  return text.replace(/^./, (c) => c.toUpperCase())
+}
+/** A phone number no other provider holds (one series for organizations, another for locations). */
+const phone = (series: 1 | 2) => `+1-55${series}-${String(1_000_000 + counter * 37).slice(-7)}`
+/** A coordinate no other location holds, with seven decimals. */
+const coordinate = (base: number) => Number((base + (counter * 7919 + 1) / 1e7).toFixed(7))
+/** A number in a response, not as part of a longer one. */
+const numberIn = (text: string, value: number) =>
+  new RegExp(`(?<![0-9])${String(value).replace('.', '\\.')}(?![0-9])`).test(text)
+
 const providerArbitrary = fc.record({
   confidential: fc.record({ organization: fc.boolean(), service: fc.boolean(), location: fc.boolean() }),
   serviceType: fc.constantFrom(...serviceTypes),
@@ -40,9 +63,17 @@ describe('the public search', () => {
         await t.database.db.deleteFrom('directory_location').execute()
         await t.database.db.deleteFrom('directory_organization').execute()
         const bundles = providers.map((provider, index) => {
-          const latitude = Number((provider.place.latitude + (index + 1) * 0.0013).toFixed(4))
+          counter += 1
+          const own = {
+            address: `${counter} Rue ${word()}`,
+            phone: phone(1),
+            locationPhone: phone(2),
+            latitude: coordinate(provider.place.latitude),
+            longitude: coordinate(provider.place.longitude),
+          }
           return {
             provider,
+            own,
             bundle: providerBundle({
               confidential: provider.confidential,
               name: { en: `${provider.word} organization ${index}` },
@@ -55,8 +86,7 @@ describe('the public search', () => {
               languages: [provider.language],
               city: provider.place.city,
               province: provider.place.province,
-              latitude,
-              longitude: provider.place.longitude,
+              ...own,
             }),
           }
         })
@@ -90,9 +120,8 @@ describe('the public search', () => {
           expect(response.statusCode, query).toBe(200)
           const body = response.json()
           const text = response.body
-          for (const { bundle } of secrets) {
-            const location = bundle.locations[0]!
-            const address = (location.doc.addresses as { address_1: string }[])[0]!.address_1
+          // Nothing of a hidden provider, anywhere in the answer: results, facets, agencies.
+          for (const { bundle, own } of secrets) {
             for (const secret of [
               bundle.ids.organization,
               bundle.ids.service,
@@ -100,11 +129,28 @@ describe('the public search', () => {
               bundle.ids.serviceAtLocation,
               bundle.services[0]!.name.en!,
               bundle.organizations[0]!.name.en!,
-              String(location.latitude),
+              own.address,
+              own.phone,
+              own.locationPhone,
             ])
               expect(text, `${query}: ${secret}`).not.toContain(secret)
-            expect(address).toBeTruthy()
+            for (const value of [own.latitude, own.longitude])
+              expect(numberIn(text, value), `${query}: ${value}`).toBe(false)
           }
+          // The same look finds what a visible provider shows, so the one above can find a leak.
+          if (query === 'perPage=100')
+            for (const { bundle, own } of visible) {
+              for (const shown of [
+                bundle.services[0]!.name.en!,
+                bundle.organizations[0]!.name.en!,
+                own.address,
+                own.phone,
+                own.locationPhone,
+              ])
+                expect(text, `${query}: ${shown}`).toContain(shown)
+              for (const value of [own.latitude, own.longitude])
+                expect(numberIn(text, value), `${query}: ${value}`).toBe(true)
+            }
           // Facet counts count only what the public may see.
           const total = (facet: { count: number }[]) => facet.reduce((sum, entry) => sum + entry.count, 0)
           if (query === 'perPage=100') {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import fc from 'fast-check'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -5,6 +6,7 @@ import { directorySearchQuery } from '../../common/contracts/directory.ts'
 import { engines } from '../../test/support/database.ts'
 import { providerBundle, taxonomyBundle } from '../../test/support/directory.ts'
 import type { Database } from '../db/database.ts'
+import { DirectoryIndex } from './directory.index.ts'
 import { type DirectoryBundle, emptyBundle } from './directory.records.ts'
 import { searchDirectory } from './directory.search.ts'
 import { saveBundle } from './directory.service.ts'
@@ -43,6 +45,25 @@ const providers = places.map((place, index) =>
   providerBundle({ ...place, serviceName: { en: `Service ${index}` }, city: `Place ${index}` }),
 )
 
+/**
+ * Two services in one town, open on Wednesdays only: one in the morning, one in the evening, local
+ * time (Quebec standard time, UTC−5).
+ */
+const nightjar = { city: 'Nightjar', province: 'QC', languages: ['fr'] }
+const wednesday = (opens: string, closes: string) => [
+  { id: randomUUID(), freq: 'WEEKLY', byday: 'WE', opens_at: opens, closes_at: closes },
+]
+const morning = providerBundle({
+  ...nightjar,
+  serviceName: { en: 'Nightjar morning clinic' },
+  schedules: wednesday('09:00', '12:00'),
+})
+const evening = providerBundle({
+  ...nightjar,
+  serviceName: { en: 'Nightjar evening drop-in' },
+  schedules: wednesday('18:00', '23:00'),
+})
+
 function merged(bundles: DirectoryBundle[]): DirectoryBundle {
   const all = emptyBundle()
   for (const bundle of bundles) {
@@ -57,12 +78,20 @@ function merged(bundles: DirectoryBundle[]): DirectoryBundle {
 
 describe.each(engines)('the directory search on $engine', ({ open }) => {
   let database: Database
+  let index: DirectoryIndex
   beforeAll(async () => {
     database = await open()
     await saveBundle(database, taxonomyBundle(), audit, { mode: 'summary' })
-    await saveBundle(database, merged(providers), audit, { mode: 'summary' })
+    await saveBundle(database, merged([...providers, morning, evening]), audit, { mode: 'summary' })
+    index = new DirectoryIndex(database.db, (error) => {
+      throw error
+    })
+    await index.load()
   })
-  afterAll(() => database.close())
+  afterAll(async () => {
+    await index.close()
+    await database.close()
+  })
 
   const search = (query: Record<string, string>, now?: Date) =>
     searchDirectory(database.db, directorySearchQuery.parse({ perPage: '100', ...query }), {
@@ -152,6 +181,43 @@ describe.each(engines)('the directory search on $engine', ({ open }) => {
       }),
       { numRuns: 60 },
     )
+  })
+
+  it('finds open now what is open at the moment asked and not what is closed then, through SQL and the index', async () => {
+    const inNightjar = { municipality: 'Nightjar', province: 'QC', perPage: '100' }
+    // A Wednesday before daylight saving time: 10:30 and 18:30 in Quebec; then a Thursday morning.
+    const moments = [
+      { now: new Date('2026-03-04T15:30:00Z'), open: [morning.ids.service] },
+      { now: new Date('2026-03-04T23:30:00Z'), open: [evening.ids.service] },
+      { now: new Date('2026-03-05T15:30:00Z'), open: [] },
+      // Closing time is not open any more; opening time is.
+      { now: new Date('2026-03-04T17:00:00Z'), open: [] },
+      { now: new Date('2026-03-04T23:00:00Z'), open: [evening.ids.service] },
+    ]
+    for (const { now, open } of moments)
+      for (const through of [undefined, index]) {
+        const path = `${now.toISOString()} ${through ? 'index' : 'sql'}`
+        const ask = (query: Record<string, string>) =>
+          searchDirectory(database.db, directorySearchQuery.parse(query), {
+            includeConfidential: true,
+            lang: 'en',
+            now,
+            index: through,
+          })
+        const found = await ask({ ...inNightjar, openNow: 'true' })
+        expect(found.answeredBy, path).toBe(through ? 'index' : 'sql')
+        expect(found.results.map((result) => result.serviceId).sort(), path).toEqual(open.sort())
+        expect(found.total, path).toBe(open.length)
+        // Without the filter, both, each saying whether it is open at that moment.
+        const all = await ask(inNightjar)
+        expect(
+          Object.fromEntries(all.results.map((result) => [result.serviceId, result.openNow])),
+          path,
+        ).toEqual({
+          [morning.ids.service]: open.includes(morning.ids.service),
+          [evening.ids.service]: open.includes(evening.ids.service),
+        })
+      }
   })
 
   it('finds a municipality whatever its case and accents', async () => {

@@ -27,6 +27,14 @@ export interface ProviderOptions {
   schedules?: Record<string, unknown>[]
   minimumAge?: number
   maximumAge?: number
+  referralStatus?: 'accepting' | 'waitlist' | 'not_accepting' | null
+  substanceUseAccepted?: boolean | null
+  /** The first line of the location's street address. */
+  address?: string
+  /** The organization's phone number. */
+  phone?: string
+  /** The location's phone number. */
+  locationPhone?: string
 }
 
 export interface ProviderIds {
@@ -58,7 +66,7 @@ export function providerBundle(options: ProviderOptions = {}): DirectoryBundle &
         confidential: options.confidential?.organization ?? false,
         doc: {
           email: 'info@harbour.example.org',
-          phones: [{ id: randomUUID(), number: '514-555-0100' }],
+          phones: [{ id: randomUUID(), number: options.phone ?? '514-555-0100' }],
         },
       },
     ],
@@ -76,7 +84,7 @@ export function providerBundle(options: ProviderOptions = {}): DirectoryBundle &
           addresses: [
             {
               id: randomUUID(),
-              address_1: '100 Rue Sainte-Catherine',
+              address_1: options.address ?? '100 Rue Sainte-Catherine',
               city,
               state_province: province,
               postal_code: 'H2X 1K4',
@@ -84,7 +92,7 @@ export function providerBundle(options: ProviderOptions = {}): DirectoryBundle &
               address_type: 'physical',
             },
           ],
-          phones: [{ id: randomUUID(), number: '514-555-0101' }],
+          phones: [{ id: randomUUID(), number: options.locationPhone ?? '514-555-0101' }],
         },
       },
     ],
@@ -99,10 +107,11 @@ export function providerBundle(options: ProviderOptions = {}): DirectoryBundle &
         },
         status: 'active',
         confidential: options.confidential?.service ?? false,
-        referralStatus: 'accepting',
+        referralStatus: options.referralStatus === undefined ? 'accepting' : options.referralStatus,
         minimumAge: options.minimumAge ?? 18,
         maximumAge: options.maximumAge ?? null,
-        substanceUseAccepted: true,
+        substanceUseAccepted:
+          options.substanceUseAccepted === undefined ? true : options.substanceUseAccepted,
         doc: {
           languages: (options.languages ?? ['en', 'fr']).map((code) => ({
             id: randomUUID(),
