@@ -43,7 +43,7 @@ export class HsdsReader {
     readonly builder: BundleBuilder,
     readonly file: string,
     readonly language: Language,
-    /** For objects built from CSV rows: the line they come from; their fields are columns. */
+    /** For objects built from a table's rows: the CSV line or JSON row they come from; their fields are columns. */
     readonly rowOrigins: WeakMap<object, Origin> = new WeakMap(),
   ) {}
 
@@ -54,10 +54,11 @@ export class HsdsReader {
     return this.builder.log
   }
 
-  /** Where a field of an object is. */
+  /** Where a field of an object is: in a row of JSON, the field's own pointer. */
   at(object: object, path: string, field?: string): Origin {
     const row = this.rowOrigins.get(object)
-    if (row) return row
+    if (row)
+      return row.path !== undefined && field !== undefined ? { ...row, path: pointer(row.path, field) } : row
     return { file: this.file, path: field === undefined ? path : pointer(path, field) }
   }
 

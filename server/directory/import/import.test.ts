@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { sql } from 'kysely'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { createPGliteDatabase, createTestDatabase } from '../../../test/support/database.ts'
 import type { Database } from '../../db/database.ts'
 import { importDirectory } from './import.ts'
@@ -14,19 +14,28 @@ const examples = path.resolve(root, '../shared/hsds/examples')
 const spreadsheetExample = path.join(root, 'docs/examples/directory-spreadsheet.csv')
 const tabularFixture = path.join(root, 'server/directory/import/fixtures/tabular')
 
-const officialExamples = [
-  'location.json',
-  'organization_full.json',
-  'organization_list.json',
-  'service_at_location_full.json',
-  'service_at_location_list.json',
-  'service_full.json',
-  'service_list.json',
-  'taxonomy.json',
-  'taxonomy_list.json',
-  'taxonomy_term.json',
-  'taxonomy_term_list.json',
-]
+/**
+ * The official examples, and the errors (JSON pointer, field, code) their placeholder values make:
+ * `tabular.json` links a contact, an attribute and a taxonomy term to ids it does not hold.
+ */
+const officialExamples: Record<string, [string, string, string][]> = {
+  'location.json': [],
+  'organization_full.json': [],
+  'organization_list.json': [],
+  'service_at_location_full.json': [],
+  'service_at_location_list.json': [],
+  'service_full.json': [],
+  'service_list.json': [],
+  'tabular.json': [
+    ['/attributes.csv/0/link_entity', 'link_entity', 'invalid_enum'],
+    ['/contacts.csv/0/service_at_location_id', 'service_at_location_id', 'unknown_reference'],
+    ['/taxonomy_terms.csv/0/taxonomy_id', 'taxonomy_id', 'unknown_reference'],
+  ],
+  'taxonomy.json': [],
+  'taxonomy_list.json': [],
+  'taxonomy_term.json': [],
+  'taxonomy_term_list.json': [],
+}
 
 let scratch: string
 beforeAll(() => {
@@ -86,12 +95,132 @@ describe('importDirectory on PostgreSQL', () => {
   })
   afterAll(() => database.close())
 
-  it.each(officialExamples)('imports the official HSDS example %s', async (name) => {
-    const result = await importDirectory(database, { file: path.join(examples, name) })
-    expect(result.errors).toEqual([])
+  it.each(Object.entries(officialExamples))(
+    'imports the official HSDS example %s',
+    async (name, expected) => {
+      const file = path.join(examples, name)
+      const result = await importDirectory(database, { file })
+      expect(result.format).toBe('hsds-json')
+      expect(result.errors.map((e) => [e.path, e.field, e.code]).sort()).toEqual(expected)
+      expect(result.errors.every((e) => e.file === name)).toBe(true)
+      expect(result.imported).toBe(expected.length === 0)
+      const partial =
+        expected.length === 0 ? result : await importDirectory(database, { file, partial: true })
+      expect(partial.imported).toBe(true)
+      expect(partial.created + partial.updated + partial.unchanged).toBeGreaterThan(0)
+    },
+  )
+
+  it('reads tabular.json, the tabular datapackage as JSON, as its CSV files would be read', async () => {
+    // A database of its own: the other examples hold entries with the same ids.
+    const database = await createTestDatabase()
+    onTestFinished(() => database.close())
+    const result = await importDirectory(database, {
+      file: path.join(examples, 'tabular.json'),
+      partial: true,
+    })
     expect(result.imported).toBe(true)
-    expect(result.format).toBe('hsds-json')
-    expect(result.created + result.updated + result.unchanged).toBeGreaterThan(0)
+    expect(result.read).toEqual({
+      taxonomy: 1,
+      taxonomy_term: 1,
+      organization: 1,
+      location: 1,
+      service: 1,
+      service_at_location: 1,
+    })
+    // The term names a taxonomy the file does not hold: it is left out, the rest is written.
+    expect(result.rejected).toBe(1)
+    expect(
+      await database.db
+        .selectFrom('directory_taxonomy_term')
+        .select('id')
+        .where('id', '=', '3f7b145d-84af-42d7-8fae-eaca714b02b2')
+        .execute(),
+    ).toEqual([])
+    const taxonomy = await database.db
+      .selectFrom('directory_taxonomy')
+      .selectAll()
+      .where('id', '=', '5c4d79d7-cc55-470e-9f1f-8cad074e4892')
+      .executeTakeFirstOrThrow()
+    expect(taxonomy).toMatchObject({ name: 'name', uri: 'http://example.com', version: 'version' })
+
+    const organization = await database.db
+      .selectFrom('directory_organization')
+      .selectAll()
+      .where('id', '=', 'd9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610')
+      .executeTakeFirstOrThrow()
+    expect(organization).toMatchObject({ name_en: 'Example Organization Inc.', kind: 'service_provider' })
+    expect(organization.doc).toMatchObject({
+      alternate_name: 'Example Org',
+      year_incorporated: 2011,
+      programs: [expect.objectContaining({ id: 'e7ec2e57-4540-43fa-b2c7-6be5a0ef7f42' })],
+      organization_identifiers: [
+        expect.objectContaining({ identifier_scheme: 'GB-COH', identifier: 1234567 }),
+      ],
+    })
+    // Child rows lose the columns that named their parent.
+    expect((organization.doc.organization_identifiers as object[])[0]).not.toHaveProperty('organization_id')
+
+    const service = await database.db
+      .selectFrom('directory_service')
+      .selectAll()
+      .where('id', '=', 'ac148810-d857-441c-9679-408f346de14b')
+      .executeTakeFirstOrThrow()
+    expect(service).toMatchObject({
+      organization_id: 'd9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610',
+      name_en: 'Community Counselling',
+      status: 'active',
+    })
+    expect([Number(service.minimum_age), Number(service.maximum_age)]).toEqual([12, 100])
+    expect(service.doc).toMatchObject({
+      program_id: 'e7ec2e57-4540-43fa-b2c7-6be5a0ef7f42',
+      cost_options: [expect.objectContaining({ option: 'Under 18s and Over 60s', amount: 35 })],
+      funding: [expect.objectContaining({ id: '1f2df32c-bf08-4b8e-bd6f-e834014b19bc' })],
+      required_documents: [expect.objectContaining({ id: 'f6ad7e69-b9c8-42ce-92db-92cedb4c05c0' })],
+      service_areas: [expect.objectContaining({ extent_type: 'geojson' })],
+    })
+
+    const location = await database.db
+      .selectFrom('directory_location')
+      .select([
+        'name_en',
+        'location_type',
+        'organization_id',
+        'doc',
+        sql<string | null>`point::text`.as('point'),
+      ])
+      .where('id', '=', '3a19ff88-4620-4d17-9830-ac1d859eb5d5')
+      .executeTakeFirstOrThrow()
+    expect(location).toMatchObject({ name_en: 'MyCity Civic Center', location_type: 'physical' })
+    // Its organization is in neither the file nor the database: the link is dropped, with a warning.
+    expect(location.organization_id).toBeNull()
+    expect(location.doc).toMatchObject({
+      addresses: [expect.objectContaining({ address_1: '1-30 Main Street', city: 'MyCity' })],
+      accessibility: [expect.objectContaining({ id: 'afcf296e-1cb2-4139-9c88-33d587d1a50b' })],
+    })
+    const placement = await database.db
+      .selectFrom('directory_service_at_location')
+      .selectAll()
+      .where('id', '=', 'e94c9f38-1e8f-4564-91d4-d53501ab1765')
+      .executeTakeFirstOrThrow()
+    expect(placement).toMatchObject({
+      service_id: 'ac148810-d857-441c-9679-408f346de14b',
+      location_id: '3a19ff88-4620-4d17-9830-ac1d859eb5d5',
+    })
+    expect(placement.doc.schedules).toEqual([
+      expect.objectContaining({
+        freq: 'WEEKLY',
+        byday: 'TH,FR',
+        opens_at: '10:00:00',
+        closes_at: '18:00:00',
+      }),
+    ])
+    expect(result.warnings.map((w) => [w.path, w.code])).toEqual(
+      expect.arrayContaining([
+        ['/locations.csv/0/organization_id', 'unknown_reference'],
+        ['/metadata.csv/0/resource_id', 'unknown_reference'],
+      ]),
+    )
   })
 
   it('flattens service_full.json: the nested organization, location, placement, attribute term and taxonomy', async () => {

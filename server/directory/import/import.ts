@@ -13,7 +13,7 @@ import { restoreRelaisIds } from './ids.ts'
 import { type EntryKind, type ImportIssue, IssueLog } from './issues.ts'
 import { checkReferences, rejectInvalid } from './references.ts'
 import { readSpreadsheet } from './spreadsheet.ts'
-import { readTabular } from './tabular.ts'
+import { isTabularJson, readTabular, readTabularJson } from './tabular.ts'
 
 export type ImportFormat = 'hsds-json' | 'hsds-csv' | 'spreadsheet'
 
@@ -115,7 +115,9 @@ export async function readDirectoryFile(
           })
           return { format, builder, log }
         }
-        readHsdsJson(new HsdsReader(builder, display, language), document)
+        const reader = new HsdsReader(builder, display, language)
+        if (isTabularJson(document)) readTabularJson(reader, document)
+        else readHsdsJson(reader, document)
       } else {
         const table = parseCsvTable(text)
         for (const problem of table.problems) {

@@ -3,7 +3,7 @@ import path from 'node:path'
 import type { BundleBuilder } from './builder.ts'
 import { parseCsvTable } from './csv.ts'
 import { type HsdsReader, type Language, languageOf, parseBoolean } from './hsds.ts'
-import type { Origin } from './issues.ts'
+import { type Origin, pointer } from './issues.ts'
 
 type Json = Record<string, unknown>
 
@@ -154,6 +154,28 @@ function tableOf(resource: { name?: unknown; path?: unknown }): string | undefin
   return undefined
 }
 
+/** The rows of a datapackage's tables, each an object of its filled fields, and each table's rows by id. */
+class Tables {
+  readonly rows = new Map<string, Json[]>()
+  readonly byId = new Map<string, Map<string, Json>>()
+
+  constructor(readonly reader: HsdsReader) {}
+
+  /** Adds a row of a table, found at `origin`. */
+  add(table: string, object: Json, origin: Origin) {
+    this.reader.rowOrigins.set(object, origin)
+    const list = this.rows.get(table) ?? []
+    list.push(object)
+    this.rows.set(table, list)
+    if (typeof object.id !== 'string') return
+    const ids = this.byId.get(table) ?? new Map<string, Json>()
+    if (ids.has(object.id) && (topTables as readonly string[]).includes(table))
+      this.reader.builder.log.error(origin, 'duplicate_id', 'id', { value: object.id })
+    ids.set(object.id, object)
+    this.byId.set(table, ids)
+  }
+}
+
 /**
  * Reads an HSDS tabular datapackage (a folder with `datapackage.json` and the CSV files it lists):
  * the top-level tables become entries, child rows (phones, addresses, schedules, ...) are nested into
@@ -182,8 +204,7 @@ export async function readTabular(reader: HsdsReader, folder: string) {
     return
   }
 
-  const rows = new Map<string, Json[]>()
-  const byId = new Map<string, Map<string, Json>>()
+  const tables = new Tables(reader)
   for (const [index, resource] of resources.entries()) {
     const table = tableOf(resource)
     const file = typeof resource.path === 'string' ? resource.path : undefined
@@ -222,8 +243,6 @@ export async function readTabular(reader: HsdsReader, folder: string) {
     }
     if (!parsed.header.includes('id') && table !== 'service_capacity')
       log.error({ file, line: 1 }, 'missing_column', 'id')
-    const list = rows.get(table) ?? []
-    const ids = byId.get(table) ?? new Map<string, Json>()
     for (const row of parsed.rows) {
       const object: Json = {}
       for (const [column, raw] of Object.entries(row.values)) {
@@ -237,19 +256,72 @@ export async function readTabular(reader: HsdsReader, folder: string) {
         else if (type === 'boolean' && parseBoolean(value) !== undefined) object[column] = parseBoolean(value)
         else object[column] = raw
       }
-      reader.rowOrigins.set(object, { file, line: row.line })
-      list.push(object)
-      if (typeof object.id === 'string') {
-        if (ids.has(object.id) && (topTables as readonly string[]).includes(table))
-          log.error({ file, line: row.line }, 'duplicate_id', 'id', { value: object.id })
-        ids.set(object.id, object)
-      }
+      tables.add(table, object, { file, line: row.line })
     }
-    rows.set(table, list)
-    byId.set(table, ids)
   }
+  readTables(reader, tables, { file: packageFile })
+  return reader.builder as BundleBuilder
+}
 
-  const origin = (object: Json): Origin => reader.rowOrigins.get(object) ?? { file: packageFile }
+/** A JSON document holding a tabular datapackage's tables, by file name: `{"organizations.csv": [rows], ...}`. */
+export function isTabularJson(document: unknown): document is Json {
+  return (
+    typeof document === 'object' &&
+    document !== null &&
+    !Array.isArray(document) &&
+    !('id' in document) &&
+    Object.entries(document).some(([key, value]) => /\.csv$/i.test(key) && Array.isArray(value))
+  )
+}
+
+/**
+ * Reads the tables of a tabular datapackage written as JSON (as the HSDS example `tabular.json`): each
+ * table's rows, already typed, are read as the rows of its CSV file would be, and each problem is
+ * reported at its row's JSON pointer.
+ */
+export function readTabularJson(reader: HsdsReader, document: Json) {
+  const log = reader.builder.log
+  const tables = new Tables(reader)
+  for (const [key, list] of Object.entries(document)) {
+    const tablePath = pointer('', key)
+    const table = tableOf({ path: key })
+    if (!table) {
+      log.warn({ file: reader.file, path: tablePath }, 'not_hsds', 'name', { value: key })
+      continue
+    }
+    if (!Array.isArray(list)) {
+      log.error({ file: reader.file, path: tablePath }, 'invalid_type', key, {
+        params: { expected: 'array' },
+      })
+      continue
+    }
+    list.forEach((row: unknown, index) => {
+      const rowPath = pointer(tablePath, index)
+      if (typeof row !== 'object' || row === null || Array.isArray(row)) {
+        log.error({ file: reader.file, path: rowPath }, 'invalid_type', key, {
+          params: { expected: 'object' },
+        })
+        return
+      }
+      const object: Json = {}
+      for (const [column, value] of Object.entries(row))
+        if (value !== null && value !== undefined && value !== '') object[column] = value
+      tables.add(table, object, { file: reader.file, path: rowPath })
+    })
+  }
+  readTables(reader, tables, { file: reader.file })
+}
+
+/**
+ * Reads a datapackage's rows: child rows (phones, addresses, schedules, ...) are nested into their
+ * parent's object as in HSDS JSON, and the top-level tables' rows go through the HSDS reader.
+ */
+function readTables(reader: HsdsReader, tables: Tables, packageOrigin: Origin) {
+  const log = reader.builder.log
+  const { rows, byId } = tables
+  /** Where a row is, or one of its columns (a JSON row's field has a pointer of its own). */
+  const origin = (object: Json, column?: string): Origin =>
+    reader.rowOrigins.has(object) ? reader.at(object, '', column) : packageOrigin
 
   // Nest child rows into their parents, removing the columns that named the parent.
   for (const child of childTables) {
@@ -265,7 +337,7 @@ export async function readTabular(reader: HsdsReader, folder: string) {
       const [column, parentTable] = named
       const parent = byId.get(parentTable)?.get(String(object[column]))
       if (!parent) {
-        log.error(origin(object), 'unknown_reference', column, {
+        log.error(origin(object, column), 'unknown_reference', column, {
           value: String(object[column]),
           params: { kind: parentTable },
         })
@@ -282,7 +354,8 @@ export async function readTabular(reader: HsdsReader, folder: string) {
     const organization = byId.get('organization')?.get(String(object.organization_id))
     const parent = service ?? organization
     if (!parent) {
-      log.error(origin(object), 'unknown_reference', object.service_id ? 'service_id' : 'organization_id', {
+      const column = object.service_id ? 'service_id' : 'organization_id'
+      log.error(origin(object, column), 'unknown_reference', column, {
         value: String(object.service_id ?? object.organization_id ?? ''),
       })
       continue
@@ -297,7 +370,7 @@ export async function readTabular(reader: HsdsReader, folder: string) {
   for (const object of rows.get('metadata') ?? []) {
     const parent = entryById.get(String(object.resource_id))
     if (!parent) {
-      log.warn(origin(object), 'unknown_reference', 'resource_id', {
+      log.warn(origin(object, 'resource_id'), 'unknown_reference', 'resource_id', {
         value: String(object.resource_id ?? ''),
       })
       continue
@@ -320,7 +393,6 @@ export async function readTabular(reader: HsdsReader, folder: string) {
       reader.entry(object, '', table)
     }
   for (const object of rows.get('attribute') ?? []) reader.attribute(object, '')
-  return reader.builder as BundleBuilder
 }
 
 /** The Relais profile's extensions as flat columns (`name_fr`, `referral_status`, `jurisdiction_state_province`, ...). */
