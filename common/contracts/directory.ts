@@ -34,8 +34,12 @@ export const directorySearchQuery = z
       .max(200)
       .optional()
       .describe('Free text, English or French; accents and small typos tolerated'),
-    serviceType: csv(termCode).optional().describe('Service type codes, comma-separated (any of them)'),
-    population: csv(termCode).optional().describe('Population codes, comma-separated (any of them)'),
+    serviceType: csv(termCode)
+      .optional()
+      .describe('Service type codes, comma-separated (any of them); an unknown code is refused'),
+    population: csv(termCode)
+      .optional()
+      .describe('Population codes, comma-separated (any of them); an unknown code is refused'),
     language: csv(languageCode).optional().describe('ISO 639 language codes, comma-separated (any of them)'),
     province: provinceSchema.optional().describe('Province or territory (ISO 3166-2:CA code)'),
     municipality: z.string().trim().min(1).max(120).optional().describe('Municipality, with province'),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { needKinds } from '../../common/contracts/cases.ts'
 import { type DirectorySearchResponse, directorySearchQuery } from '../../common/contracts/directory.ts'
 import { can, roles } from '../../common/permissions.ts'
 import { buildTestApp, type TestApp } from '../../test/support/app.ts'
@@ -8,6 +9,7 @@ import { buildStaff, type SessionFixture, sessionFor } from '../../test/support/
 import { emptyBundle, type OrganizationRecord } from './directory.records.ts'
 import { searchDirectory } from './directory.search.ts'
 import { saveBundle } from './directory.service.ts'
+import { SERVICE_TYPE } from './taxonomies.ts'
 
 let t: TestApp
 let advocate: SessionFixture
@@ -146,6 +148,81 @@ describe('GET /api/directory/search', () => {
     const { status, body } = await search(query)
     expect(status).toBe(400)
     expect(body.fields).toEqual(expect.arrayContaining([expect.objectContaining({ path, code })]))
+  })
+
+  it.each(['/api/directory/search', '/api/directory/public-search'])(
+    '%s: 400 for service type and population codes the directory does not know, each named',
+    async (path) => {
+      const session = path === '/api/directory/search' ? advocate : null
+      const { status, body } = await search(
+        'serviceType=counselling,spa-days&population=aliens',
+        session,
+        path,
+      )
+      expect(status).toBe(400)
+      expect(body).toMatchObject({ code: 'validation_failed', message: 'Some fields are not valid.' })
+      expect(body.fields).toEqual([
+        {
+          path: 'query.serviceType.1',
+          code: 'unknown_code',
+          message: 'query.serviceType.1 is not a known code.',
+        },
+        {
+          path: 'query.population.0',
+          code: 'unknown_code',
+          message: 'query.population.0 is not a known code.',
+        },
+      ])
+    },
+  )
+
+  it.each(['/api/directory/search', '/api/directory/public-search'])(
+    '%s: names an unknown code in French when asked',
+    async (path) => {
+      const response = await t.app.inject({
+        method: 'GET',
+        url: `${path}?population=women,aliens`,
+        headers: { ...(path === '/api/directory/search' ? advocate.headers : {}), 'accept-language': 'fr' },
+      })
+      expect(response.statusCode).toBe(400)
+      expect(response.json().fields).toEqual([
+        {
+          path: 'query.population.1',
+          code: 'unknown_code',
+          message: 'Le champ query.population.1 n’est pas un code connu.',
+        },
+      ])
+    },
+  )
+
+  it('knows every Relais code, those no entry has yet, and those an import added to the Relais taxonomies', async () => {
+    // A need's kind, and the populations a case's people point to, start a referral's search.
+    const empty = await search(
+      `serviceType=${needKinds.join(',')}&population=first-nations,inuit,metis,indigenous,2slgbtqi,migrant-workers,disabilities`,
+    )
+    expect(empty.status).toBe(200)
+    const unused = await search('serviceType=tattoo-removal', null, '/api/directory/public-search')
+    expect(unused).toMatchObject({ status: 200, body: { results: [] } })
+    expect((await search('serviceType=sweat-lodge')).status).toBe(400)
+    await saveBundle(
+      t.database,
+      {
+        ...emptyBundle(),
+        taxonomyTerms: [
+          {
+            id: `${SERVICE_TYPE}:sweat-lodge`,
+            taxonomyId: SERVICE_TYPE,
+            code: 'sweat-lodge',
+            name: { en: 'Sweat lodge', fr: 'Suerie' },
+            description: { en: 'Sweat lodge ceremonies', fr: 'Cérémonies de la suerie' },
+            parentId: null,
+          },
+        ],
+      },
+      audit,
+      { mode: 'summary' },
+    )
+    expect((await search('serviceType=sweat-lodge')).status).toBe(200)
   })
 
   it('answers in French when asked, with the field named', async () => {

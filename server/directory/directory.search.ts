@@ -1,7 +1,7 @@
 import { type Expression, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely'
 import type { Agency, DirectoryResult, DirectorySearchQuery } from '../../common/contracts/directory.ts'
 import type { DB } from '../db/schema.ts'
-import { invalidField } from '../http/errors.ts'
+import { AppError, invalidField } from '../http/errors.ts'
 import {
   type DirectoryIndex,
   FACET_VALUES,
@@ -13,7 +13,7 @@ import {
 } from './directory.index.ts'
 import type { AgencyKind, HsdsDoc } from './directory.tables.ts'
 import { type OpeningMinutes, openingMinutes } from './opening-hours.ts'
-import { POPULATION, SERVICE_TYPE } from './taxonomies.ts'
+import { POPULATION, relaisTaxonomyTerms, SERVICE_TYPE } from './taxonomies.ts'
 import { parseTsquery } from './text-rank.ts'
 
 type Db = Kysely<DB>
@@ -359,6 +359,42 @@ export function hoursOf(lang: Lang, ...docs: (HsdsDoc | null)[]): string[] {
   return []
 }
 
+/** The Relais service type and population terms, by id (`<taxonomy>:<code>`). */
+const relaisTermIds = new Set(relaisTaxonomyTerms.map((term) => term.id))
+
+/**
+ * Refuses service type and population codes that are no term of the Relais taxonomies: neither
+ * Relais's own nor added to them in the directory (by an import). A code no entry has yet is known.
+ */
+async function refuseUnknownCodes(db: Db, query: DirectorySearchQuery) {
+  const asked = [
+    ...(query.serviceType ?? []).map((code, index) => ({
+      id: `${SERVICE_TYPE}:${code}`,
+      path: `query.serviceType.${index}`,
+    })),
+    ...(query.population ?? []).map((code, index) => ({
+      id: `${POPULATION}:${code}`,
+      path: `query.population.${index}`,
+    })),
+  ].filter((term) => !relaisTermIds.has(term.id))
+  if (asked.length === 0) return
+  const added = await db
+    .selectFrom('directory_taxonomy_term')
+    .select('id')
+    .where(
+      'id',
+      'in',
+      asked.map((term) => term.id),
+    )
+    .execute()
+  const known = new Set(added.map((row) => row.id))
+  const unknown = asked.filter((term) => !known.has(term.id))
+  if (unknown.length > 0)
+    throw new AppError('validation_failed', 400, {
+      fields: unknown.map((term) => ({ path: term.path, code: 'unknown_code', message: '' })),
+    })
+}
+
 /**
  * The directory search behind the advocates' console and the public portal: free text (English and
  * French stems, accents ignored, typos tolerated through trigrams) with filters, facet counts, and
@@ -368,6 +404,7 @@ export function hoursOf(lang: Lang, ...docs: (HsdsDoc | null)[]): string[] {
  */
 export async function searchDirectory(db: Db, query: DirectorySearchQuery, options: SearchOptions) {
   const { index } = options
+  await refuseUnknownCodes(db, query)
   const { origin, typoTolerant, facts } = await prepare(
     db,
     query,
