@@ -9,6 +9,7 @@ import {
   type StaffFixture,
   sessionFor,
 } from '../../test/support/factories.ts'
+import { UNREACHABLE_RETRY_DAYS } from './directory.curation.ts'
 import { saveBundle } from './directory.service.ts'
 
 let t: TestApp
@@ -421,7 +422,7 @@ describe('the verification queue', () => {
     expect(await dueOf(await checkedDaysAgo(1001, 1000))).toEqual(['organization', 'service', 'location'])
   })
 
-  it.each(verificationOutcomes)(
+  it.each(verificationOutcomes.filter((outcome) => outcome !== 'unreachable'))(
     'logs a check found %s with who and when, and the service leaves the queue until due again',
     async (outcome) => {
       const ids = await checkedDaysAgo(101)
@@ -464,7 +465,7 @@ describe('the verification queue', () => {
       // Only a service found closed stops being offered.
       expect(service.status).toBe(outcome === 'closed' ? 'defunct' : 'active')
 
-      // Every outcome, unreachable too, counts as a check: the service leaves the queue for its interval.
+      // Every outcome but unreachable counts as a check: the service leaves the queue for its interval.
       expect(await dueOf(ids)).toEqual([])
       const view = (await get(`/api/directory/organizations/${ids.organization}`, manager)).json()
       expect(view.services[0].verification.lastVerifiedAt).toBe(service.last_verified_at!.toISOString())
@@ -490,6 +491,68 @@ describe('the verification queue', () => {
       expect(again?.lastOutcome).toBe(outcome)
     },
   )
+
+  it('logs an unreachable entry’s attempt without calling it verified, and queues it again a week later', async () => {
+    const ids = await checkedDaysAgo(101)
+    const stored = async () =>
+      (
+        await t.database.db
+          .selectFrom('directory_service')
+          .select(['last_verified_at', 'last_verified_by'])
+          .where('id', '=', ids.service)
+          .executeTakeFirstOrThrow()
+      ).last_verified_at!.toISOString()
+    const before = await stored()
+    const checked = await send('POST', '/api/directory/verifications', manager, {
+      entityType: 'service',
+      entityId: ids.service,
+      outcome: 'unreachable',
+    })
+    expect(checked.statusCode).toBe(201)
+    expect(await stored()).toBe(before)
+    const view = (await get(`/api/directory/organizations/${ids.organization}`, manager)).json()
+    expect(view.services[0].verification).toMatchObject({
+      lastVerifiedAt: before,
+      history: [{ outcome: 'unreachable', verifiedBy: expect.stringMatching(/^Test directory_manager/) }],
+    })
+    expect(await dueOf(ids)).toEqual([])
+    await sql`update directory_verification set verified_at = now() - make_interval(days => ${UNREACHABLE_RETRY_DAYS}, mins => 1)
+      where entity_id = ${ids.service}`.execute(t.database.db)
+    const again = (await queue('service')).find((entry) => entry.id === ids.service)
+    expect(again).toMatchObject({ lastVerifiedAt: before, lastOutcome: 'unreachable' })
+  })
+
+  it('ends every service of an organization found closed, and every service at a location found closed', async () => {
+    const found = async (serviceId: string) =>
+      (await get(`/api/directory/search?q=${encodeURIComponent('Checked 301')}&perPage=100`, advocate))
+        .json()
+        .results.filter((r: { serviceId: string }) => r.serviceId === serviceId)
+        .map((r: { locationId: string | null }) => r.locationId)
+    const atOrganization = await checkedDaysAgo(301)
+    expect(await found(atOrganization.service)).toEqual([atOrganization.location])
+    await send('POST', '/api/directory/verifications', manager, {
+      entityType: 'organization',
+      entityId: atOrganization.organization,
+      outcome: 'closed',
+    })
+    expect(await found(atOrganization.service)).toEqual([])
+
+    const atLocation = await checkedDaysAgo(301)
+    await send('POST', '/api/directory/verifications', manager, {
+      entityType: 'location',
+      entityId: atLocation.location,
+      outcome: 'closed',
+    })
+    // Still offered, no longer at the place that closed.
+    expect(await found(atLocation.service)).toEqual([null])
+    const ended = await t.database.db
+      .selectFrom('audit_event')
+      .select('action')
+      .where('entity_id', '=', atLocation.serviceAtLocation)
+      .orderBy('id')
+      .execute()
+    expect(ended.map((e) => e.action)).toEqual(['directory.created', 'directory.deleted'])
+  })
 
   it('logs a check of an organization or a location on that entry, which leaves its own queue', async () => {
     const ids = await checkedDaysAgo(301)

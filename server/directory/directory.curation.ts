@@ -363,20 +363,18 @@ export async function recordVerification(
 ) {
   return database.db.transaction().execute(async (trx) => {
     const table = tables[input.entityType]
-    const updated = await trx
-      .updateTable(table)
-      .set({ last_verified_at: new Date(), last_verified_by: audit.actorId } as never)
-      .where('id', '=', input.entityId)
-      .returning('id')
-      .executeTakeFirst()
-    if (!updated) throw notFound(input.entityType)
-    if (input.entityType === 'service' && input.outcome === 'closed') {
-      await trx
-        .updateTable('directory_service')
-        .set({ status: 'defunct' })
-        .where('id', '=', input.entityId)
-        .execute()
-    }
+    // Nobody answered: the attempt is logged, the entry is no more verified than it was.
+    const found =
+      input.outcome === 'unreachable'
+        ? await trx.selectFrom(table).select('id').where('id', '=', input.entityId).executeTakeFirst()
+        : await trx
+            .updateTable(table)
+            .set({ last_verified_at: new Date(), last_verified_by: audit.actorId } as never)
+            .where('id', '=', input.entityId)
+            .returning('id')
+            .executeTakeFirst()
+    if (!found) throw notFound(input.entityType)
+    if (input.outcome === 'closed') await close(trx, input.entityType, input.entityId, audit)
     await trx
       .insertInto('directory_verification')
       .values({
@@ -427,7 +425,36 @@ export async function recordVerification(
   })
 }
 
-/** Entries whose verification is due, the longest overdue first. */
+/**
+ * What a check that found an entry closed ends: a service, or every service of an organization, is
+ * no longer offered (defunct); a location no longer offers its services (their links end, audited).
+ */
+async function close(trx: Db, entityType: EntityType, id: string, audit: AuditContext) {
+  if (entityType === 'location') {
+    const links = await trx
+      .selectFrom('directory_service_at_location')
+      .select('id')
+      .where('location_id', '=', id)
+      .execute()
+    await saveBundle({ db: trx }, emptyBundle(), audit, {
+      removedServiceAtLocations: links.map((link) => link.id),
+    })
+    return
+  }
+  await trx
+    .updateTable('directory_service')
+    .set({ status: 'defunct' })
+    .where(entityType === 'service' ? 'id' : 'organization_id', '=', id)
+    .execute()
+}
+
+/** How long an entry found unreachable stays out of the queue before it is tried again. */
+export const UNREACHABLE_RETRY_DAYS = 7
+
+/**
+ * Entries whose verification is due, the longest overdue first; one found unreachable comes back
+ * `UNREACHABLE_RETRY_DAYS` after that attempt.
+ */
 export async function verificationQueue(
   db: Db,
   {
@@ -453,8 +480,12 @@ export async function verificationQueue(
         (select v.outcome from directory_verification v where v.entity_type = ${type} and v.entity_id = x.id
           order by v.verified_at desc limit 1) as last_outcome
       from ${table} x
-      where x.last_verified_at is null
-         or x.last_verified_at + make_interval(days => coalesce(x.verification_interval_days, ${defaults[type]})) <= now()`
+      where (x.last_verified_at is null
+         or x.last_verified_at + make_interval(days => coalesce(x.verification_interval_days, ${defaults[type]})) <= now())
+        and not exists (select from directory_verification v
+          where v.entity_type = ${type} and v.entity_id = x.id and v.outcome = 'unreachable'
+            and v.verified_at > now() - make_interval(days => ${UNREACHABLE_RETRY_DAYS})
+            and v.verified_at > coalesce(x.last_verified_at, '-infinity'))`
   }
   const types = entityType ? [entityType] : (['organization', 'service', 'location'] as const)
   const rows = await sql<{
