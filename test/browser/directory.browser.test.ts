@@ -68,6 +68,19 @@ describe('directory in the console', () => {
     expect(await confidential.locator('.badge.confidential').textContent()).toBe('Confidential')
     expect(await accessibilityViolations(page)).toEqual([])
 
+    // Counts beside the language of service and beside accepting new referrals.
+    const french = page.getByLabel('Language of service').locator('option', { hasText: 'French' })
+    expect(await french.textContent()).toBe('French (3)')
+    await page.getByRole('checkbox', { name: 'Accepting new referrals (3)' }).waitFor()
+    // In one municipality only, not around it.
+    await page.getByLabel('Province or territory').selectOption('QC')
+    await page.getByLabel('Near (municipality)').fill('Laval')
+    await page.getByLabel('Distance').selectOption({ label: 'This municipality only' })
+    await expect.poll(() => page.getByRole('status').first().textContent()).toBe('No service found')
+    await page.getByLabel('Near (municipality)').fill('Montreal')
+    await page.getByLabel('Near (municipality)').blur()
+    await expect.poll(() => page.getByRole('status').first().textContent()).toBe('3 services found')
+
     await page.getByRole('checkbox', { name: /^Legal aid/ }).check()
     await expect.poll(() => resultNames(page)).toEqual(['Legal aid for survivors'])
     await page.getByRole('link', { name: 'Details of Legal aid for survivors' }).click()

@@ -56,6 +56,16 @@ const commonLanguages = [
   'moh',
 ]
 
+/** The radius option that keeps to the municipality itself rather than a circle around it. */
+const WITHIN = 'within'
+
+/** Around a municipality (a circle), or in it only; both need the province to name it. */
+function placeQuery({ province, nearMunicipality, radiusKm }: SearchState) {
+  const municipality = nearMunicipality.trim()
+  if (!province || !municipality) return {}
+  return radiusKm === WITHIN ? { municipality } : { nearMunicipality: municipality, radiusKm }
+}
+
 function toQuery(state: SearchState, page: number, lang: string) {
   return {
     q: state.q.trim() || undefined,
@@ -63,9 +73,7 @@ function toQuery(state: SearchState, page: number, lang: string) {
     population: state.population.join(',') || undefined,
     language: state.language || undefined,
     province: state.province || undefined,
-    nearMunicipality:
-      state.province && state.nearMunicipality.trim() ? state.nearMunicipality.trim() : undefined,
-    radiusKm: state.province && state.nearMunicipality.trim() ? state.radiusKm : undefined,
+    ...placeQuery(state),
     age: state.age || undefined,
     kind: 'service_provider',
     ...Object.fromEntries(
@@ -231,7 +239,10 @@ export function DirectorySearch({
                 ]),
               ].map((code) => (
                 <option key={code} value={code}>
-                  {languageNames.of(code) ?? code}
+                  {t('search.facetCount', {
+                    label: languageNames.of(code) ?? code,
+                    count: count('language', code),
+                  })}
                 </option>
               ))}
             </select>
@@ -278,6 +289,7 @@ export function DirectorySearch({
               value={state.radiusKm}
               onChange={(event) => update({ radiusKm: event.target.value })}
             >
+              <option value={WITHIN}>{t('search.withinMunicipality')}</option>
               {['10', '25', '50', '100', '250'].map((km) => (
                 <option key={km} value={km}>
                   {t('search.radiusKm', { km })}
@@ -307,7 +319,12 @@ export function DirectorySearch({
                   checked={state.toggles[toggle]}
                   onChange={() => update({ toggles: { ...state.toggles, [toggle]: !state.toggles[toggle] } })}
                 />{' '}
-                {t(`search.${toggle}`)}
+                {toggle === 'accepting'
+                  ? t('search.facetCount', {
+                      label: t('search.accepting'),
+                      count: count('referralStatus', 'accepting'),
+                    })
+                  : t(`search.${toggle}`)}
               </label>
             ))}
           </fieldset>
