@@ -156,6 +156,9 @@ export const directorySearchResponse = z.object({
     language: facet,
     province: facet,
     referralStatus: facet,
+    openNow: facet.describe('`yes`: how many are open now'),
+    open247: facet.describe('`yes`: how many are open 24/7'),
+    substanceUse: facet.describe('`yes`: how many accept people who use substances'),
   }),
   agencies: z
     .array(agencySchema)

@@ -6,14 +6,30 @@ import type { OpeningMinutes } from './opening-hours.ts'
 import { operandsOf, type Positions, parseTsvector, type TextQuery, tsRank } from './text-rank.ts'
 
 type Db = Kysely<DB>
-export type Facet = 'serviceType' | 'population' | 'language' | 'province' | 'referralStatus'
+export type Facet =
+  | 'serviceType'
+  | 'population'
+  | 'language'
+  | 'province'
+  | 'referralStatus'
+  | 'openNow'
+  | 'open247'
+  | 'substanceUse'
+/** The facets, each counted over what every other facet's filter lets through; a toggle's value is `yes`. */
 export const facets: readonly Facet[] = [
   'serviceType',
   'population',
   'language',
   'province',
   'referralStatus',
+  'openNow',
+  'open247',
+  'substanceUse',
 ]
+const YES = 'yes'
+const PROVINCE = facets.indexOf('province')
+/** The one facet whose values depend on the moment of the search, not on the row alone. */
+const OPEN_NOW = facets.indexOf('openNow')
 
 export interface FacetCount {
   value: string
@@ -28,8 +44,9 @@ export interface IndexSearch {
   municipalityKey: string | null
   /** The unit vector of the search circle's origin and the cosine of the angle its radius spans. */
   circle: { x: number; y: number; z: number; minimumDot: number } | null
-  /** The minute of the week to look up in each row's hours (`utc`, or its province's). */
-  openAt: OpeningMinutes | null
+  /** The minutes of the week to look up in each row's hours (`utc`, or its province's). */
+  openingAt: OpeningMinutes
+  openNow: boolean
   open247: boolean
   age: number | null
   substanceUse: boolean
@@ -176,10 +193,8 @@ class Rows {
   readonly y: number[] = []
   readonly z: number[] = []
   readonly open: number[][] = []
-  readonly open247: boolean[] = []
   readonly minimumAge: (number | null)[] = []
   readonly maximumAge: (number | null)[] = []
-  readonly substanceUse: boolean[] = []
   readonly emptyText = { en: [] as boolean[], fr: [] as boolean[] }
   readonly postings = { en: new Map<string, Posting>(), fr: new Map<string, Posting>() }
   readonly slotOf = new Map<string, number>()
@@ -204,6 +219,9 @@ class Rows {
       language: row.languages,
       province: [row.province],
       referralStatus: [row.referral_status],
+      openNow: [],
+      open247: row.open_24_7 ? [YES] : [],
+      substanceUse: row.substance_use_accepted === true ? [YES] : [],
     }
     for (const facet of facets) this.facetValues[facet].push(this.codes[facet].list(values[facet]))
     this.municipalities.push(row.municipality_key)
@@ -211,10 +229,8 @@ class Rows {
     this.y.push(row.unit_y ?? Number.NaN)
     this.z.push(row.unit_z ?? Number.NaN)
     this.open.push(parseMultirange(row.open_minutes))
-    this.open247.push(row.open_24_7)
     this.minimumAge.push(row.minimum_age)
     this.maximumAge.push(row.maximum_age)
-    this.substanceUse.push(row.substance_use_accepted === true)
     for (const lang of ['en', 'fr'] as const) {
       const entries = parseTsvector(lang === 'en' ? row.text_en : row.text_fr)
       this.emptyText[lang].push(entries.length === 0)
@@ -423,17 +439,25 @@ function runSearch(rows: Rows, search: IndexSearch): IndexResult {
   // Per facet, in the order of `facets`: each slot's codes, the codes its filter lets through, and
   // the count of each code.
   const columns = facets.map((facet) => rows.facetValues[facet])
+  const openNow = rows.codes.openNow.list([YES])
+  const closedNow = rows.codes.openNow.list([])
   const wanted = [
     search.serviceTypes,
     search.populations,
     search.languages,
     search.province === null ? null : [search.province],
     search.accepting ? ['accepting'] : null,
+    search.openNow ? [YES] : null,
+    search.open247 ? [YES] : null,
+    search.substanceUse ? [YES] : null,
   ].map((values, i) => rows.codes[facets[i]!].wanted(values))
   const counts = facets.map((facet) => new Int32Array(rows.codes[facet].values.length))
-  const { openAt } = search
-  const openAtProvince =
-    openAt && rows.codes.province.values.map((code) => openAt.byProvince[code as ProvinceCode] ?? openAt.utc)
+  const { openingAt } = search
+  const minuteIn = rows.codes.province.values.map(
+    (code) => openingAt.byProvince[code as ProvinceCode] ?? openingAt.utc,
+  )
+  // The row's codes per facet, refilled for each row.
+  const lists: CodeList[] = []
   const passing: number[] = []
   const nearness: number[] = []
   for (const slot of candidates) {
@@ -445,35 +469,32 @@ function runSearch(rows: Rows, search: IndexSearch): IndexResult {
       near = rows.x[slot]! * circle.x + rows.y[slot]! * circle.y + rows.z[slot]! * circle.z
       if (!(near >= circle.minimumDot)) continue
     }
-    if (openAt) {
-      const [province] = rows.facetValues.province[slot]!
-      if (!isOpen(rows.open[slot]!, province === undefined ? openAt.utc : openAtProvince![province]!))
-        continue
-    }
-    if (search.open247 && !rows.open247[slot]) continue
     if (search.age !== null) {
       const minimum = rows.minimumAge[slot]!
       const maximum = rows.maximumAge[slot]!
       if ((minimum !== null && minimum > search.age) || (maximum !== null && maximum < search.age)) continue
     }
-    if (search.substanceUse && !rows.substanceUse[slot]) continue
     if (search.kinds && !search.kinds.includes(rows.kinds[slot]!)) continue
 
     // A facet counts the rows every other facet's filter lets through: a row failing one facet's
     // filter counts in that facet only, one failing two counts nowhere.
+    for (let f = 0; f < columns.length; f++) lists[f] = columns[f]![slot]!
+    const [province] = lists[PROVINCE]!
+    const minute = province === undefined ? openingAt.utc : minuteIn[province]!
+    lists[OPEN_NOW] = isOpen(rows.open[slot]!, minute) ? openNow : closedNow
     let failed = -1
     let rejected = false
-    for (let f = 0; f < columns.length; f++) {
+    for (let f = 0; f < lists.length; f++) {
       const mask = wanted[f]
-      if (mask && !columns[f]![slot]!.some((code) => mask[code] === 1)) {
+      if (mask && !lists[f]!.some((code) => mask[code] === 1)) {
         rejected = failed >= 0
         if (rejected) break
         failed = f
       }
     }
     if (rejected) continue
-    for (let f = 0; f < columns.length; f++)
-      if (failed < 0 || failed === f) for (const code of columns[f]![slot]!) counts[f]![code]! += 1
+    for (let f = 0; f < lists.length; f++)
+      if (failed < 0 || failed === f) for (const code of lists[f]!) counts[f]![code]! += 1
     if (failed < 0) {
       passing.push(slot)
       nearness.push(near)

@@ -111,6 +111,24 @@ describe.each(engines)('the directory search on $engine', ({ open }) => {
     expect(await openAt('2026-01-05T22:05:00Z')).toBe(0) // 17:05 EST
   })
 
+  it('counts what is open now, open 24/7 and accepts substance use beside those toggles', async () => {
+    const yes = (count: number) => (count > 0 ? [{ value: 'yes', count }] : [])
+    const at = new Date('2026-07-06T14:00:00Z') // Monday 10:00 in Quebec
+    const accepting = await search({ substanceUse: 'true' }, at)
+    const openToo = await search({ substanceUse: 'true', openNow: 'true' }, at)
+    const allDay = await search({ substanceUse: 'true', open247: 'true' }, at)
+    expect(openToo.total).toBeGreaterThanOrEqual(providers.length)
+    expect(accepting.facets.substanceUse).toEqual(yes(accepting.total))
+    expect(accepting.facets.openNow).toEqual(yes(openToo.total))
+    expect(accepting.facets.open247).toEqual(yes(allDay.total))
+    // A toggle's count leaves out its own filter, not the others'.
+    const closed = await search({ openNow: 'true' }, new Date('2026-07-07T03:00:00Z'))
+    expect(closed.total).toBe(0)
+    expect(closed.facets.substanceUse).toEqual([])
+    const everything = await search({}, new Date('2026-07-07T03:00:00Z'))
+    expect(everything.facets.substanceUse).toEqual(yes(accepting.total))
+  })
+
   it('finds around a point what PostGIS finds within the radius on the sphere, nearest first', async () => {
     const origin = fc.record({
       from: fc.constantFrom(...places),
@@ -210,6 +228,9 @@ describe.each(engines)('the directory search on $engine', ({ open }) => {
         expect(found.total, path).toBe(open.length)
         // Without the filter, both, each saying whether it is open at that moment.
         const all = await ask(inNightjar)
+        expect(all.facets.openNow, path).toEqual(
+          open.length > 0 ? [{ value: 'yes', count: open.length }] : [],
+        )
         expect(
           Object.fromEntries(all.results.map((result) => [result.serviceId, result.openNow])),
           path,

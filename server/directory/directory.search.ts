@@ -221,7 +221,6 @@ function baseConditions(
   options: SearchOptions,
   circle: Circle | null,
   typoTolerant: boolean,
-  openingAt: OpeningMinutes,
 ) {
   const where: Expression<SqlBool>[] = []
   if (!options.includeConfidential) where.push(sql<SqlBool>`not e.confidential`)
@@ -232,13 +231,10 @@ function baseConditions(
     )
   if (query.municipality) where.push(sql<SqlBool>`e.municipality_key = ${unaccentLower(query.municipality)}`)
   if (circle) where.push(withinCircle(circle))
-  if (query.openNow) where.push(sql<SqlBool>`e.open_minutes @> ${openingMinute(openingAt)}`)
-  if (query.open247) where.push(sql<SqlBool>`e.open_24_7`)
   if (query.age !== undefined)
     where.push(
       sql<SqlBool>`(e.minimum_age is null or e.minimum_age <= ${query.age}) and (e.maximum_age is null or e.maximum_age >= ${query.age})`,
     )
-  if (query.substanceUse) where.push(sql<SqlBool>`e.substance_use_accepted`)
   if (query.kind) where.push(sql<SqlBool>`e.kind in (${sql.join(query.kind)})`)
   return sql.join(where, sql` and `)
 }
@@ -254,6 +250,7 @@ const provinceFilter = (query: DirectorySearchQuery, around: object | null) =>
 function facetFilters(
   query: DirectorySearchQuery,
   origin: Origin | null,
+  openingAt: OpeningMinutes,
 ): Record<Facet, RawBuilder<boolean>> {
   const province = provinceFilter(query, origin)
   const any = (column: string, values: string[] | undefined) =>
@@ -264,6 +261,9 @@ function facetFilters(
     language: any('languages', query.language),
     province: province ? sql<boolean>`e.province = ${province}` : sql<boolean>`true`,
     referralStatus: query.accepting ? sql<boolean>`e.referral_status = 'accepting'` : sql<boolean>`true`,
+    openNow: query.openNow ? sql<boolean>`e.open_minutes @> ${openingMinute(openingAt)}` : sql<boolean>`true`,
+    open247: query.open247 ? sql<boolean>`e.open_24_7` : sql<boolean>`true`,
+    substanceUse: query.substanceUse ? sql<boolean>`e.substance_use_accepted is true` : sql<boolean>`true`,
   }
 }
 
@@ -283,6 +283,9 @@ function facetCounts(facet: Facet) {
     language: sql`unnest(b.languages)`,
     province: sql`b.province`,
     referralStatus: sql`b.referral_status`,
+    openNow: sql`case when b.open_now then 'yes' end`,
+    open247: sql`case when b.open_24_7 then 'yes' end`,
+    substanceUse: sql`case when b.substance_use_accepted then 'yes' end`,
   }[facet]
   return sql`(select coalesce(json_agg(json_build_object('value', value, 'count', count) order by count desc, value collate "C"), '[]'::json)
     from (select value, count(*)::int as count
@@ -511,13 +514,7 @@ export async function searchDirectory(db: Db, query: DirectorySearchQuery, optio
     page: query.page,
     perPage: query.perPage,
     results,
-    facets: {
-      serviceType: found.serviceType,
-      population: found.population,
-      language: found.language,
-      province: found.province,
-      referralStatus: found.referralStatus,
-    },
+    facets: Object.fromEntries(facets.map((facet) => [facet, found[facet]])) as Record<Facet, FacetCount[]>,
     agencies: found.agencies.map((row) => presentAgency(row, options.lang)),
     origin,
     /** Which answered the filtering, counting and ranking: the index in memory, or SQL alone. */
@@ -550,7 +547,8 @@ async function searchIndex(
     text,
     municipalityKey: query.municipality ? facts.municipalityKey : null,
     circle: circle && { ...circle.unit, minimumDot: circle.minimumDot },
-    openAt: query.openNow ? openingAt : null,
+    openingAt,
+    openNow: query.openNow === true,
     open247: query.open247 === true,
     age: query.age ?? null,
     substanceUse: query.substanceUse === true,
@@ -581,7 +579,7 @@ async function searchInSql(
   },
 ) {
   const { origin, circle, typoTolerant, offset } = context
-  const filters = facetFilters(query, origin)
+  const filters = facetFilters(query, origin, context.openingAt)
   // Ranked only for the hits, as the base rows are read: the queries are parsed once, not per row.
   const rank = query.q
     ? sql`case when ${passing('f')} then
@@ -605,10 +603,14 @@ async function searchInSql(
     language: FacetCount[]
     province: FacetCount[]
     referralStatus: FacetCount[]
+    openNow: FacetCount[]
+    open247: FacetCount[]
+    substanceUse: FacetCount[]
     agencies: AgencyRow[]
   }>`
     with base as materialized (
       select e.id, e.service_types, e.populations, e.languages, e.province, e.referral_status,
+        e.open_minutes @> ${openingMinute(context.openingAt)} as open_now, e.open_24_7, e.substance_use_accepted,
         ${sql.join(
           facets.map((facet) => sql`f.${facetColumn(facet)}`),
           sql`, `,
@@ -620,7 +622,7 @@ async function searchInSql(
           facets.map((facet) => sql`${filters[facet]} as ${facetColumn(facet)}`),
           sql`, `,
         )}) f
-      where ${baseConditions(query, options, circle, typoTolerant, context.openingAt)}
+      where ${baseConditions(query, options, circle, typoTolerant)}
     ),
     -- The page first (the top of the hits, a bounded sort), then numbered in the same order.
     page as (

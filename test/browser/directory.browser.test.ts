@@ -68,10 +68,12 @@ describe('directory in the console', () => {
     expect(await confidential.locator('.badge.confidential').textContent()).toBe('Confidential')
     expect(await accessibilityViolations(page)).toEqual([])
 
-    // Counts beside the language of service and beside accepting new referrals.
+    // Counts beside the language of service and beside each toggle.
     const french = page.getByLabel('Language of service').locator('option', { hasText: 'French' })
     expect(await french.textContent()).toBe('French (3)')
     await page.getByRole('checkbox', { name: 'Accepting new referrals (3)' }).waitFor()
+    await page.getByRole('checkbox', { name: 'Accepts people who use substances (3)' }).waitFor()
+    await page.getByRole('checkbox', { name: 'Open 24/7 (0)' }).waitFor()
     // In one municipality only, not around it.
     await page.getByLabel('Province or territory').selectOption('QC')
     await page.getByLabel('Near (municipality)').fill('Laval')

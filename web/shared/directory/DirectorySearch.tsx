@@ -319,12 +319,10 @@ export function DirectorySearch({
                   checked={state.toggles[toggle]}
                   onChange={() => update({ toggles: { ...state.toggles, [toggle]: !state.toggles[toggle] } })}
                 />{' '}
-                {toggle === 'accepting'
-                  ? t('search.facetCount', {
-                      label: t('search.accepting'),
-                      count: count('referralStatus', 'accepting'),
-                    })
-                  : t(`search.${toggle}`)}
+                {t('search.facetCount', {
+                  label: t(`search.${toggle}`),
+                  count: toggle === 'accepting' ? count('referralStatus', 'accepting') : count(toggle, 'yes'),
+                })}
               </label>
             ))}
           </fieldset>
