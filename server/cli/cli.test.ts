@@ -180,6 +180,50 @@ describe('migrate', () => {
   })
 })
 
+describe('directory demo', () => {
+  it('writes a synthetic directory of the size asked, and again the same entries for the same seed', async () => {
+    const name = `relais_cli_demo_${randomBytes(4).toString('hex')}`
+    const admin = new pg.Client({ connectionString: postgresUrl() })
+    await admin.connect()
+    await admin.query(`create database ${name}`)
+    const client = new pg.Client({ connectionString: withDatabase(postgresUrl(), name) })
+    try {
+      process.env.DATABASE_URL = withDatabase(postgresUrl(), name)
+      const first = await relais('directory', 'demo', '--services', '60', '--seed', '7')
+      expect(first.code, first.stderr).toBe(0)
+      expect(first.stdout).toMatch(
+        /^Wrote the demo directory: 15 providers, 60 services and \d+ services of police/,
+      )
+      await client.connect()
+      const counted = async () =>
+        (
+          await client.query(`select
+            count(*) filter (where o.kind = 'service_provider')::int as providers,
+            count(*) filter (where o.kind <> 'service_provider')::int as agencies,
+            count(distinct o.jurisdiction_province) filter (where o.kind = 'child_protection')::int as provinces
+          from directory_service s join directory_organization o on o.id = s.organization_id`)
+        ).rows[0]
+      const once = await counted()
+      expect(once.providers).toBe(60)
+      expect(once.provinces).toBe(13)
+      const again = await relais('directory', 'demo', '--services', '60', '--seed', '7')
+      expect(again.code, again.stderr).toBe(0)
+      expect(await counted()).toEqual(once)
+      const bad = await relais('directory', 'demo', '--services', '0')
+      expect(bad.code).toBe(2)
+      expect(bad.stderr).toContain('--services')
+      process.env.NODE_ENV = 'production'
+      const refused = await relais('directory', 'demo')
+      expect(refused.code).toBe(2)
+      expect(refused.stderr).toContain('refused when NODE_ENV=production')
+    } finally {
+      await client.end()
+      await admin.query(`drop database if exists ${name} with (force)`)
+      await admin.end()
+    }
+  })
+})
+
 describe('user create', () => {
   it('creates the account and prints a temporary password that signs in', async () => {
     const email = uniqueEmail('Cli.Create')

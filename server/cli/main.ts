@@ -5,13 +5,15 @@ import { emailSchema, roleSchema } from '../../common/contracts/identity.ts'
 import { type AuditContext, sealAuditEvents, verifyAuditChain } from '../audit/audit.store.ts'
 import { type Env, EnvError, loadEnv } from '../config/env.ts'
 import { migrate } from '../db/migrate.ts'
+import { DEFAULT_DEMO_SERVICES, generateDirectory } from '../directory/demo/generate.ts'
+import { seedDirectory } from '../directory/demo/seed.ts'
 import { exportDirectory } from '../directory/hsds/export.ts'
 import { runDirectoryImport } from '../directory/import/cli.ts'
 import { AppError } from '../http/errors.ts'
 import { createIdentityService, identityConfigFor } from '../identity/identity.service.ts'
 import { findUserByEmail } from '../identity/identity.store.ts'
 import { reportHelp, runReport } from '../reporting/report.cli.ts'
-import { openConfiguredDatabase, secretsFor, startRelais } from '../runtime.ts'
+import { DEMO_SEED, openConfiguredDatabase, secretsFor, startRelais } from '../runtime.ts'
 import { extractHelp, runExtract, runExtractVerify } from '../sharing/extract.cli.ts'
 import { UsageError } from './usage.ts'
 
@@ -28,6 +30,7 @@ Commands:
   audit verify          Check that the audit trail has not been altered
   directory import      Import directory entries (HSDS JSON, HSDS CSV datapackage, spreadsheet)
   directory export      Export the directory as HSDS 3.1 (JSON, or CSV datapackage)
+  directory demo        Write a synthetic Canadian demo directory, of any size
   report                Write the funder's report for a period (PDF, XLSX, CSV or JSON)
   extract               Write the statistics agency's de-identified, k-anonymous extract of the cases
   extract verify        Check that an extract's data.csv is k-anonymous
@@ -72,6 +75,15 @@ Exports the referral directory as Open Referral HSDS 3.1 (docs/directory-export.
   --include-confidential  Also export confidential entries (shelters, ...): FOR BACKUPS ONLY. The
                           result is then confidential itself and must never be published. Without
                           it, the export holds exactly what the public directory shows.`,
+  'directory demo': `Usage: relais directory demo [--services N] [--seed S]
+
+Writes a synthetic Canadian directory into the database: service providers across the 13
+provinces and territories in the proportions of a national hotline's partners, bilingual, about
+one in twenty confidential (shelters), with about 100 police services and child-protection
+agencies for every province and territory. Refused when NODE_ENV=production.
+  --services N          services of the providers (default ${DEFAULT_DEMO_SERVICES.toLocaleString('en-US')}; 100000 for benchmarks)
+  --seed S              the generator's seed (default ${DEMO_SEED}): the same seed gives the same
+                        entries and ids, so running it again updates them`,
   ...reportHelp,
   ...extractHelp,
 }
@@ -275,6 +287,26 @@ export async function main(argv: string[], out = console): Promise<number> {
           `${includeConfidential ? 'Exported EVERY entry, confidential ones included (keep this backup private)' : 'Exported the public directory'} to ${target}:`,
         )
         for (const [type, count] of Object.entries(summary)) out.log(`  ${type}: ${count}`)
+        return 0
+      }
+      case 'directory demo': {
+        const flags = parse(rest, { services: { type: 'string' }, seed: { type: 'string' } })
+        if (flags.help) return printHelp(out, command)
+        const count = z.coerce.number().int().min(1).max(1_000_000)
+        const services = required(count, flags.services ?? String(DEFAULT_DEMO_SERVICES), 'services')
+        const seed = required(count, flags.seed ?? String(DEMO_SEED), 'seed')
+        // Before the configuration: demo entries never reach a production database, however set up.
+        if (process.env.NODE_ENV === 'production')
+          throw new UsageError('directory demo is refused when NODE_ENV=production')
+        const env = loadEnv()
+        const generated = generateDirectory({ seed, services })
+        await withDatabase(env, (database) =>
+          seedDirectory(database, generated, { audit: cliAudit, servicesPerTransaction: 2500 }),
+        )
+        const { providers, services: written, agencyServices } = generated.counts
+        out.log(
+          `Wrote the demo directory: ${providers.toLocaleString('en-US')} providers, ${written.toLocaleString('en-US')} services and ${agencyServices.toLocaleString('en-US')} services of police and child-protection agencies.`,
+        )
         return 0
       }
       case 'report': {
