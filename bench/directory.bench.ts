@@ -40,6 +40,11 @@ const SERVICES = positiveInt('BENCH_DIRECTORY_SERVICES', 100_000)
 /** The target, with one connection: HTTP p95 at most this, and at most twice the search statement's p95. */
 const TARGET_P95_MS = 25
 const SEED = 20211
+/**
+ * The warm-up of the first HTTP measurement at least: the server has just loaded 100,000 search rows,
+ * and collecting what loading left takes its first seconds, which are not how it answers afterwards.
+ */
+const SETTLE_MS = 5000
 const audit = { actorId: null, actorLabel: 'bench', address: null, requestId: null }
 
 /** The search measured: what an advocate types for a woman who needs a bed near Toronto tonight. */
@@ -78,7 +83,7 @@ async function closedLoop(
   label: string,
   engine: string,
   once: () => Promise<boolean>,
-  { connections = settings.connections, durationMs = settings.durationMs } = {},
+  { connections = settings.connections, durationMs = settings.durationMs, warmupMs = settings.warmupMs } = {},
 ): Promise<Latencies> {
   const run = async (duration: number) => {
     const latencies: number[] = []
@@ -99,7 +104,7 @@ async function closedLoop(
     await Promise.all(Array.from({ length: connections }, lane))
     return { latencies, errors, seconds: (performance.now() - started) / 1000 }
   }
-  await run(settings.warmupMs)
+  await run(warmupMs)
   const { latencies, errors, seconds } = await run(durationMs)
   const sorted = Float64Array.from(latencies).sort()
   return {
@@ -328,10 +333,12 @@ async function onPostgres(dataDir: string): Promise<BenchmarkResult | null> {
   const directory = `${(SERVICES / 1000).toLocaleString('en-US')}k services`
 
   const overHttp: Latencies[] = []
+  const settleMs = Math.max(SETTLE_MS, settings.warmupMs)
   for (const connections of [1, settings.connections])
     overHttp.push(
       await closedLoop('HTTP: GET /api/directory/search', 'PostgreSQL', getter(port, cookie, connections), {
         connections,
+        warmupMs: overHttp.length === 0 ? settleMs : settings.warmupMs,
       }),
     )
   const sqlResults = await sqlMeasurements(database, 'PostgreSQL', directory, [1, settings.connections])
@@ -345,7 +352,7 @@ async function onPostgres(dataDir: string): Promise<BenchmarkResult | null> {
       `PostgreSQL: the index in memory answered the search ${round(answer.loadSeconds, 1)} s after the server was up; loaded in this process it took ${round(sqlResults.load.seconds, 1)} s and ${Math.round(sqlResults.load.heapMb)} MB of heap; a search it answers runs ${round(sqlResults.withIndex.p50)} ms (p50) / ${round(sqlResults.withIndex.p95)} ms (p95) of SQL`,
       `PostgreSQL, one connection: HTTP p50 ${round(single.p50)} ms against ${round(singleSql.p50)} ms for the search statement alone (${round(single.p50 / singleSql.p50, 1)}x) and ${round(sqlResults.all.p50)} ms for all statements in turn`,
       `PostgreSQL, target (one connection: HTTP p95 at most ${TARGET_P95_MS} ms and at most twice the search statement's): HTTP p95 ${round(single.p95)} ms, ${round(single.p95 / singleSql.p95, 1)}x the statement's ${round(singleSql.p95)} ms (${round(single.p95 / sqlResults.all.p95, 1)}x all statements' ${round(sqlResults.all.p95)} ms): ${single.p95 <= TARGET_P95_MS && single.p95 <= 2 * singleSql.p95 ? 'met' : 'missed'}`,
-      'PostgreSQL setup: throwaway cluster (fsync off), `relais serve` in a child process with NODE_ENV=production; SQL replayed from this process through a pool',
+      `PostgreSQL setup: throwaway cluster (fsync off), \`relais serve\` in a child process with NODE_ENV=production; SQL replayed from this process through a pool; the first HTTP measurement warms up for ${settleMs / 1000} s, the server having just loaded the search rows`,
     ],
   }
 }
