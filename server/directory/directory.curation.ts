@@ -13,7 +13,7 @@ import type { DB } from '../db/schema.ts'
 import { AppError, notFound } from '../http/errors.ts'
 import { type AttributeRecord, emptyBundle } from './directory.records.ts'
 import { saveBundle } from './directory.service.ts'
-import { refreshSearch } from './directory.store.ts'
+import { refreshSearch, unknownTerms } from './directory.store.ts'
 import type { HsdsDoc } from './directory.tables.ts'
 import { POPULATION, SERVICE_TYPE } from './taxonomies.ts'
 
@@ -217,22 +217,7 @@ export async function saveService(
         path: `populations.${index}`,
       })),
     ]
-    const known = new Set(
-      wanted.length
-        ? (
-            await trx
-              .selectFrom('directory_taxonomy_term')
-              .select('id')
-              .where(
-                'id',
-                'in',
-                wanted.map((term) => term.id),
-              )
-              .execute()
-          ).map((row) => row.id)
-        : [],
-    )
-    const unknown = wanted.find((term) => !known.has(term.id))
+    const [unknown] = await unknownTerms(trx, wanted)
     if (unknown) throw fieldError(unknown.path, 'unknown_code')
 
     if (input.locationIds.length > 0) {

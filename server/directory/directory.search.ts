@@ -11,6 +11,7 @@ import {
   type IndexResult,
   type IndexSearch,
 } from './directory.index.ts'
+import { unknownTerms } from './directory.store.ts'
 import type { AgencyKind, HsdsDoc } from './directory.tables.ts'
 import { type OpeningMinutes, openingMinutes } from './opening-hours.ts'
 import { POPULATION, relaisTaxonomyTerms, SERVICE_TYPE } from './taxonomies.ts'
@@ -370,7 +371,7 @@ const relaisTermIds = new Set(relaisTaxonomyTerms.map((term) => term.id))
  * Relais's own nor added to them in the directory (by an import). A code no entry has yet is known.
  */
 async function refuseUnknownCodes(db: Db, query: DirectorySearchQuery) {
-  const asked = [
+  const given = [
     ...(query.serviceType ?? []).map((code, index) => ({
       id: `${SERVICE_TYPE}:${code}`,
       path: `query.serviceType.${index}`,
@@ -379,19 +380,8 @@ async function refuseUnknownCodes(db: Db, query: DirectorySearchQuery) {
       id: `${POPULATION}:${code}`,
       path: `query.population.${index}`,
     })),
-  ].filter((term) => !relaisTermIds.has(term.id))
-  if (asked.length === 0) return
-  const added = await db
-    .selectFrom('directory_taxonomy_term')
-    .select('id')
-    .where(
-      'id',
-      'in',
-      asked.map((term) => term.id),
-    )
-    .execute()
-  const known = new Set(added.map((row) => row.id))
-  const unknown = asked.filter((term) => !known.has(term.id))
+  ]
+  const unknown = await unknownTerms(db, given, relaisTermIds)
   if (unknown.length > 0)
     throw new AppError('validation_failed', 400, {
       fields: unknown.map((term) => ({ path: term.path, code: 'unknown_code', message: '' })),

@@ -184,6 +184,30 @@ export function upsertServiceAtLocations(db: Db, rows: ServiceAtLocationRecord[]
   }))
 }
 
+/** The terms, of those given by id, that the directory does not hold; ids in `known` are not looked up. */
+export async function unknownTerms<T extends { id: string }>(
+  db: Db,
+  terms: T[],
+  known: ReadonlySet<string> = new Set(),
+): Promise<T[]> {
+  const asked = terms.filter((term) => !known.has(term.id))
+  if (asked.length === 0) return []
+  const held = new Set(
+    (
+      await db
+        .selectFrom('directory_taxonomy_term')
+        .select('id')
+        .where(
+          'id',
+          'in',
+          asked.map((term) => term.id),
+        )
+        .execute()
+    ).map((row) => row.id),
+  )
+  return asked.filter((term) => !held.has(term.id))
+}
+
 /** Ends links between services and locations, with their attributes; returns those that existed. */
 export async function deleteServiceAtLocations(db: Db, ids: string[]) {
   const deleted: { id: string; serviceId: string }[] = []
